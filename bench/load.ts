@@ -1,0 +1,186 @@
+// A reusable HTTP(S) load generator: N concurrent loops over keep-alive connections,
+// for a fixed duration or request count, latencies into a histogram.
+//
+//   const r = await runLoad({ url: 'https://127.0.0.1:8443', path: '/x', concurrency: 32, durationMs: 5000, tls: { ca } });
+//   // r = { count, errors, seconds, rps, p50, p90, p99, max, mean, statuses, firstError }
+//
+// runLoad() runs the loops in a worker thread so the client never shares an event loop
+// with an in-process server; runLoadHere() runs them on the calling thread.
+// Paths and bodies are templates: {{i}} is the request's sequence number (0, 1, ...),
+// {{i%N}} that number modulo N.
+
+import http from 'node:http';
+import https from 'node:https';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Histogram } from './histogram.ts';
+import { errorText, now, runWorker } from './util.ts';
+
+export interface TlsOptions {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rejectUnauthorized?: boolean;
+}
+
+export interface LoadOptions {
+  url: string; // base URL, e.g. https://127.0.0.1:6443
+  method?: string; // GET
+  path: string; // template
+  body?: string; // template
+  headers?: Record<string, string>;
+  concurrency: number;
+  durationMs?: number; // stop issuing after this long
+  count?: number; // or after this many requests
+  maxMs?: number; // hard bound when only count is given (default 60 s)
+  tls?: TlsOptions;
+  okStatus?: number[]; // default: any 2xx
+}
+
+export interface LoadResult {
+  count: number; // successful requests
+  errors: number;
+  seconds: number;
+  rps: number;
+  p50: number; // ms
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+  bytes: number; // response body bytes received (successful requests)
+  statuses: Record<string, number>;
+  firstError?: string;
+}
+
+type Template = (i: number) => string;
+
+function compile(template: string): Template {
+  const re = /\{\{i(?:%(\d+))?\}\}/g;
+  const parts: Array<string | number> = []; // string literal, or modulus (0 = none)
+  let last = 0;
+  for (let m = re.exec(template); m; m = re.exec(template)) {
+    parts.push(template.slice(last, m.index));
+    parts.push(m[1] ? Number(m[1]) : 0);
+    last = m.index + m[0].length;
+  }
+  parts.push(template.slice(last));
+  if (parts.length === 1) return () => template;
+  return (i) => {
+    let s = '';
+    for (const p of parts) s += typeof p === 'string' ? p : String(p > 0 ? i % p : i);
+    return s;
+  };
+}
+
+export async function runLoadHere(opts: LoadOptions): Promise<LoadResult> {
+  const base = new URL(opts.url);
+  const isHttps = base.protocol === 'https:';
+  const agentOpts = { keepAlive: true, maxSockets: opts.concurrency, ...(opts.tls ?? {}) };
+  const agent = isHttps ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
+  const request = isHttps ? https.request : http.request;
+  const method = opts.method ?? 'GET';
+  const pathT = compile(opts.path);
+  const bodyT = opts.body !== undefined ? compile(opts.body) : null;
+  const baseHeaders: Record<string, string> = { accept: 'application/json', ...(opts.headers ?? {}) };
+  if (bodyT && !Object.keys(baseHeaders).some((h) => h.toLowerCase() === 'content-type')) {
+    baseHeaders['content-type'] = 'application/json';
+  }
+  const okStatus = opts.okStatus;
+  const isOk = (s: number): boolean => (okStatus ? okStatus.includes(s) : s >= 200 && s < 300);
+
+  const hist = new Histogram();
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  let bytes = 0;
+  let firstError: string | undefined;
+  let seq = 0;
+  const maxCount = opts.count ?? Infinity;
+  const durationMs = opts.durationMs ?? (opts.count !== undefined ? (opts.maxMs ?? 60_000) : 5_000);
+  const start = now();
+  const deadline = start + durationMs;
+
+  const one = (i: number): Promise<void> =>
+    new Promise((resolve) => {
+      const body = bodyT ? bodyT(i) : undefined;
+      const headers = body !== undefined ? { ...baseHeaders, 'content-length': String(Buffer.byteLength(body)) } : baseHeaders;
+      const t0 = now();
+      const req = request(
+        { agent, host: base.hostname, port: base.port, method, path: pathT(i), headers },
+        (res) => {
+          let n = 0;
+          res.on('data', (chunk: Buffer) => {
+            n += chunk.length;
+          });
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            statuses[status] = (statuses[status] ?? 0) + 1;
+            if (isOk(status)) {
+              hist.record(now() - t0);
+              bytes += n;
+            } else {
+              errors++;
+              firstError ??= `HTTP ${status} for ${method} ${pathT(i)}`;
+            }
+            resolve();
+          });
+          res.on('error', (err) => {
+            errors++;
+            firstError ??= errorText(err);
+            resolve();
+          });
+        },
+      );
+      req.on('error', (err) => {
+        errors++;
+        firstError ??= errorText(err);
+        resolve();
+      });
+      req.end(body);
+    });
+
+  const loop = async (): Promise<void> => {
+    while (seq < maxCount && now() < deadline) {
+      const i = seq++;
+      await one(i);
+      // A dead target must not make the loops spin: back off once errors dominate.
+      if (errors > 100 && errors > hist.count) await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency }, loop));
+  const seconds = (now() - start) / 1000;
+  agent.destroy();
+  return {
+    count: hist.count,
+    errors,
+    seconds,
+    rps: hist.count / seconds,
+    p50: hist.percentile(50),
+    p90: hist.percentile(90),
+    p99: hist.percentile(99),
+    max: hist.max,
+    mean: hist.mean(),
+    bytes,
+    statuses,
+    firstError,
+  };
+}
+
+interface LoadWorkerData {
+  skiffBenchLoad: LoadOptions;
+}
+
+/** Run the load in a worker thread (client and server never share an event loop). */
+export function runLoad(opts: LoadOptions): Promise<LoadResult> {
+  const bound = (opts.durationMs ?? opts.maxMs ?? 60_000) + 30_000;
+  const data: LoadWorkerData = { skiffBenchLoad: opts };
+  return runWorker<LoadResult>(import.meta.url, data, bound);
+}
+
+// Worker entry: this same module, started by runLoad().
+const wd: unknown = workerData;
+if (!isMainThread && parentPort && typeof wd === 'object' && wd !== null && 'skiffBenchLoad' in wd) {
+  const port = parentPort;
+  runLoadHere((wd as LoadWorkerData).skiffBenchLoad).then(
+    (result) => port.postMessage({ result }),
+    (err: unknown) => port.postMessage({ error: errorText(err) }),
+  );
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what Skiff needs when it is missing: npm packages, and the Debian packages the
+# tests and benchmarks use. Idempotent and quiet when everything is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stamp=node_modules/.skiff-deps
+if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || { [ -f package-lock.json ] && [ package-lock.json -nt "$stamp" ]; }; then
+  echo "skiff: installing npm packages..." >&2
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
+  touch "$stamp"
+fi
+
+# Debian packages, only for what asks for them (SKIFF_APT="pkg ..."); root and apt required.
+if [ -n "${SKIFF_APT:-}" ]; then
+  missing=()
+  for p in $SKIFF_APT; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "skiff: installing Debian packages: ${missing[*]}" >&2
+    if [ "$(id -u)" -ne 0 ]; then echo "skiff: need root to apt-get install ${missing[*]}" >&2; exit 1; fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2 || true
+    apt-get install -y -qq "${missing[@]}" >&2
+  fi
+fi

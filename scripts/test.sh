@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, then runs every mocha test and ends with
+# a plain "N passed, N failed" line. Exit status is non-zero on any failure.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+# kubectl comes with the machine (google-cloud-sdk); nothing to install for it.
+SKIFF_APT="" bash scripts/ensure-deps.sh || exit 1
+summary="$(mktemp)"
+SKIFF_TEST_SUMMARY="$summary" node_modules/.bin/mocha --reporter test/reporter.cjs "${@:-test/**/*.test.ts}"
+rc=$?
+if [ -s "$summary" ]; then cat "$summary"; else echo "0 passed, 1 failed"; rc=1; fi
+rm -f "$summary"
+exit $rc

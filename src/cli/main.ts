@@ -1,0 +1,92 @@
+// The `skiff` command.
+
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import https from 'node:https';
+import { parseArgs } from 'node:util';
+import { startSkiff, type Skiff } from '../skiff.ts';
+import type { Level } from '../log.ts';
+
+const USAGE = `Usage: skiff <command> [flags]
+
+Commands:
+  up      Start the all-in-one cluster in the foreground
+          --data-dir DIR        store, certificates and kubeconfig (default ~/.skiff)
+          --port N              API server port (default 6443; 0 picks a free one)
+          --host ADDR           listen address (default 127.0.0.1)
+          --token-auth-file F   bearer tokens: token,user,uid,"group1,group2"
+          --log-level LEVEL     debug|info|warn|error (default info)
+`;
+
+function readyz(skiff: Skiff): Promise<boolean> {
+  return new Promise((res) => {
+    const req = https.get(`${skiff.url}/readyz`, { ca: skiff.credentials.caPem }, (r) => {
+      r.resume();
+      r.on('end', () => res(r.statusCode === 200));
+    });
+    req.on('error', () => res(false));
+  });
+}
+
+async function up(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'token-auth-file': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+    strict: true,
+  });
+  const dataDir = resolve(values['data-dir'] ?? join(homedir(), '.skiff'));
+  const port = values.port !== undefined ? Number(values.port) : 6443;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`);
+  const skiff = await startSkiff({
+    dataDir,
+    port,
+    host: values.host,
+    tokenAuthFile: values['token-auth-file'],
+    logLevel: (values['log-level'] as Level | undefined) ?? 'info',
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`received ${signal}, shutting down\n`);
+    await skiff.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.stdout.write(`Skiff API server listening on ${skiff.url}\n`);
+  process.stdout.write(`Kubeconfig written to ${skiff.kubeconfigPath}. To use it:\n`);
+  process.stdout.write(`export KUBECONFIG=${skiff.kubeconfigPath}\n`);
+  for (let i = 0; i < 100 && !(await readyz(skiff)); i++) await new Promise((r) => setTimeout(r, 20));
+  process.stdout.write(`Skiff is ready (kubectl get namespaces)\n`);
+}
+
+async function main(): Promise<void> {
+  // A closed pipe on stdout (e.g. `| head`) must not crash the server.
+  process.stdout.on('error', () => undefined);
+  const [cmd, ...rest] = process.argv.slice(2);
+  switch (cmd) {
+    case 'up':
+      return up(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      process.stderr.write(`unknown command "${cmd}"\n${USAGE}`);
+      process.exit(2);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`skiff: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+// Public entry for JS/TS programs: an in-process Skiff control plane.
+export { startSkiff, type Skiff, type SkiffOptions } from './skiff.ts';

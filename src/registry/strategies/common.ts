@@ -1,0 +1,43 @@
+// Pieces every strategy reuses: status handling around the main resource and the status
+// subresource, and small typed accessors on KubeObject.
+
+import type { KubeObject } from '../object.ts';
+import { clone, ensureObj, isObject, type JsonObject } from '../validation/json.ts';
+import type { Strategy } from './strategy.ts';
+
+export const specOf = (o: KubeObject): JsonObject => ensureObj(o, 'spec');
+export const specOrUndefined = (o: KubeObject): JsonObject | undefined => (isObject(o.spec) ? o.spec : undefined);
+export const statusOf = (o: KubeObject): JsonObject | undefined => (isObject(o.status) ? o.status : undefined);
+
+/** Create: a client may not set status; start from the given initial one (Go's zero struct is {}). */
+export function resetStatus(o: KubeObject, initial: JsonObject = {}): void {
+  o.status = initial;
+}
+
+/** Update of the main resource: status is owned by the status subresource. */
+export function keepOldStatus(o: KubeObject, old: KubeObject): void {
+  if (old.status === undefined) delete o.status;
+  else o.status = clone(old.status);
+}
+
+/**
+ * Status subresource: everything outside metadata and status comes from the stored object
+ * (upstream's `new.Spec = old.Spec`); metadata stays the client's, as upstream, and is then
+ * checked by validateObjectMetaUpdate.
+ */
+export function keepAllButStatus(o: KubeObject, old: KubeObject): void {
+  for (const k of Object.keys(o)) {
+    if (k !== 'metadata' && k !== 'status' && k !== 'apiVersion' && k !== 'kind') delete o[k];
+  }
+  for (const k of Object.keys(old)) {
+    if (k !== 'metadata' && k !== 'status' && k !== 'apiVersion' && k !== 'kind') o[k] = clone(old[k]);
+  }
+}
+
+/** The usual shape of a kind with a status subresource. */
+export function withStatus(s: Strategy): Strategy {
+  return { hasStatus: true, prepareForStatusUpdate: keepAllButStatus, validateStatusUpdate: () => [], ...s };
+}
+
+/** Shallow-merge helper that keeps strategies declarative. */
+export const strategy = (s: Strategy): Strategy => s;

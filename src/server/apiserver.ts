@@ -1,0 +1,179 @@
+// The API server: TLS, authentication, then a resource request (the hot path), one of the
+// fixed documents (discovery, version, health), or an extension route served by express.
+
+import https from 'node:https';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type express from 'express';
+import { Authenticator } from './authn.ts';
+import { StatusError, pathNotFound, toStatusError, unauthorized } from './errors.ts';
+import { resolvePath } from './requestinfo.ts';
+import { type RestContext, handleResource } from './rest.ts';
+import { sendJson, sendStatusError } from './respond.ts';
+import { aggregatedContentType, aggregatedVersionAccepted, buildDiscovery } from './discovery.ts';
+import type { Logger } from '../log.ts';
+
+export interface ApiServerOptions {
+  tls: { key: string; cert: string; ca: string };
+  authenticator: Authenticator;
+  rest: RestContext;
+  logger: Logger;
+  /** Answers /readyz once everything the server depends on is up. */
+  ready: () => boolean;
+}
+
+export const VERSION_INFO = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0+skiff',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2026-01-01T00:00:00Z',
+  goVersion: 'go1.23.4',
+  compiler: 'gc',
+  platform: `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+};
+
+/** Paths anyone may read without credentials, as upstream's system:public-info-viewer allows. */
+function isPublicPath(path: string): boolean {
+  return path === '/version' || path === '/healthz' || path === '/livez' || path === '/readyz'
+    || path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/');
+}
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
+
+export class ApiServer {
+  readonly server: https.Server;
+  /** Non-API routes (extensions) go through express, loaded after start so it never delays readiness. */
+  private extensions?: Promise<Handler>;
+  private discovery = buildDiscovery('127.0.0.1:6443');
+
+  constructor(private readonly opts: ApiServerOptions) {
+    this.server = https.createServer({
+      key: opts.tls.key,
+      cert: opts.tls.cert,
+      ca: opts.tls.ca,
+      requestCert: true,
+      rejectUnauthorized: false,
+      // Long-lived watches and kubectl's keep-alive connections.
+      keepAlive: true,
+      keepAliveTimeout: 65_000,
+      requestTimeout: 0,
+      headersTimeout: 60_000,
+    }, (req, res) => this.handle(req, res));
+    this.server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+
+  async listen(port: number, host = '127.0.0.1'): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => { this.server.off('error', reject); resolve(); });
+    });
+    const actual = (this.server.address() as AddressInfo).port;
+    this.discovery = buildDiscovery(`${host === '0.0.0.0' ? '127.0.0.1' : host}:${actual}`);
+    return actual;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    if (!isPublicPath(path)) {
+      const user = this.opts.authenticator.authenticate(req);
+      if (!user) {
+        sendStatusError(req, res, unauthorized());
+        return;
+      }
+    }
+    try {
+      if (path.startsWith('/api/') || path.startsWith('/apis/')) {
+        const resolved = resolvePath(path);
+        if (resolved.kind === 'resource') {
+          const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+          handleResource(this.opts.rest, req, res, resolved.request, query).catch((e: unknown) => this.fail(req, res, e));
+          return;
+        }
+        if (resolved.kind === 'unknown-resource') throw pathNotFound();
+      }
+      if (this.serveBuiltin(req, res, path)) return;
+    } catch (e) {
+      this.fail(req, res, e);
+      return;
+    }
+    const notFound = () => sendStatusError(req, res, pathNotFound());
+    this.loadExtensions().then((ext) => ext(req, res, notFound), (e: unknown) => this.fail(req, res, e));
+  }
+
+  /** Discovery, version and health: small fixed documents every kubectl command asks for. */
+  private serveBuiltin(req: http.IncomingMessage, res: http.ServerResponse, path: string): boolean {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    if (path === '/healthz' || path === '/livez' || path.startsWith('/healthz/') || path.startsWith('/livez/')) {
+      sendText(res, 200, 'ok');
+      return true;
+    }
+    if (path === '/readyz' || path.startsWith('/readyz/')) {
+      if (this.opts.ready()) sendText(res, 200, 'ok');
+      else sendText(res, 503, '[-]startup not finished\nreadyz check failed');
+      return true;
+    }
+    if (path === '/version') {
+      sendJson(res, 200, VERSION_JSON);
+      return true;
+    }
+    if (path === '/api' || path === '/apis') {
+      const v = aggregatedVersionAccepted(req.headers.accept);
+      if (v) {
+        const body = path === '/api' ? this.discovery.aggregatedApi[v] : this.discovery.aggregatedApis[v];
+        res.writeHead(200, { 'Content-Type': aggregatedContentType(v), 'Content-Length': Buffer.byteLength(body) });
+        res.end(body);
+        return true;
+      }
+    }
+    const doc = this.discovery.legacy.get(path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
+    if (doc) {
+      sendJson(res, 200, doc);
+      return true;
+    }
+    return false;
+  }
+
+  /** Loaded on first use: importing express costs about 100 ms that startup need not pay. */
+  private loadExtensions(): Promise<Handler> {
+    return (this.extensions ??= this.buildExtensions());
+  }
+
+  private async buildExtensions(): Promise<Handler> {
+    const { default: express } = await import('express');
+    const app = express();
+    app.disable('x-powered-by');
+    app.disable('etag');
+    app.set('query parser', false);
+    app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      this.fail(req, res, err);
+    });
+    return app as unknown as Handler;
+  }
+
+  private fail(req: http.IncomingMessage, res: http.ServerResponse, e: unknown): void {
+    const err = toStatusError(e);
+    if (!(e instanceof StatusError)) this.opts.logger.error('request failed', { method: req.method, url: req.url, error: e instanceof Error ? e.stack : String(e) });
+    sendStatusError(req, res, err);
+  }
+}
+
+const VERSION_JSON = JSON.stringify(VERSION_INFO, null, 2);
+
+function sendText(res: http.ServerResponse, code: number, body: string): void {
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}

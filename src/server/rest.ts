@@ -1,0 +1,429 @@
+// REST verbs on resources: get, list, watch, create, update, patch, delete, deletecollection,
+// and the subresources status, scale, binding and finalize.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ResourceInfo, groupVersion } from '../../api/resources.ts';
+import {
+  StatusError, badRequest, conflict, invalid, methodNotAllowed, notFound, pathNotFound,
+  fieldRequired, fieldInvalid, expired,
+} from './errors.ts';
+import type { GenericRegistry, Subresource } from '../registry/generic.ts';
+import { clone, parseResourceVersion } from '../registry/generic.ts';
+import { type FieldSelector, allFields, parseFieldSelector, parseLabelSelector, labelSelectorString, type MetaLabelSelector } from '../registry/selection.ts';
+import { type KubeObject, isObject, now } from '../registry/object.ts';
+import type { DeleteOptions } from '../registry/strategies/strategy.ts';
+import type { ResourceRequest } from './requestinfo.ts';
+import { type BodyKind, decodeDocument, readBody, requireKind } from './body.ts';
+import { applyPatchOfKind } from './patch.ts';
+import { type ResponseFormat, negotiate, sendJson, sendObject, successStatus } from './respond.ts';
+import { WatchStream } from './watchstream.ts';
+
+export interface RestContext {
+  registries: Map<ResourceInfo, GenericRegistry>;
+  bookmarkIntervalMs: number;
+  currentRevision: () => number;
+}
+
+type Query = URLSearchParams;
+
+const WRITE_KINDS: readonly BodyKind[] = ['json', 'yaml'];
+const PATCH_KINDS: readonly BodyKind[] = ['json-patch', 'merge-patch', 'strategic-merge-patch'];
+
+export async function handleResource(ctx: RestContext, req: IncomingMessage, res: ServerResponse, r: ResourceRequest, query: Query): Promise<void> {
+  const registry = ctx.registries.get(r.resource);
+  const method = req.method ?? 'GET';
+  if (r.resource.namespaced && r.name !== undefined && r.namespace === undefined) throw pathNotFound();
+  if (!registry) {
+    // Virtual create-only kinds (bindings) are served through their owner.
+    if (r.resource.plural === 'bindings' && method === 'POST' && r.namespace && !r.name) {
+      return bindPod(ctx, req, res, r.namespace, undefined, query);
+    }
+    throw methodNotAllowed(method, r.resource.kind);
+  }
+  const format = negotiate(req.headers.accept);
+  const sub = r.subresource;
+  if (sub === undefined) return handleMain(ctx, registry, req, res, r, query, format, method);
+  if (r.name === undefined) throw pathNotFound();
+  if (!r.resource.subresources.some((s) => s.name === sub)) throw pathNotFound();
+  switch (sub) {
+    case 'status':
+      return handleObjectVerb(registry, req, res, r.namespace, r.name, 'status', query, format, method);
+    case 'scale':
+      return handleScale(registry, req, res, r.namespace, r.name, query, format, method);
+    case 'binding':
+      if (method !== 'POST') throw methodNotAllowed(method, 'Binding');
+      return bindPod(ctx, req, res, r.namespace!, r.name, query);
+    case 'finalize':
+      if (method !== 'PUT') throw methodNotAllowed(method, 'Namespace');
+      return finalizeNamespace(registry, req, res, r.name, query, format);
+    default:
+      throw pathNotFound();
+  }
+}
+
+function isDryRun(query: Query): boolean {
+  const d = query.getAll('dryRun');
+  if (d.length === 0) return false;
+  for (const v of d) if (v !== 'All') throw badRequest(`Invalid dry run value: ${v}`);
+  return true;
+}
+
+async function handleMain(
+  ctx: RestContext, registry: GenericRegistry, req: IncomingMessage, res: ServerResponse,
+  r: ResourceRequest, query: Query, format: ResponseFormat, method: string,
+): Promise<void> {
+  const info = registry.info;
+  if (r.name === undefined) {
+    switch (method) {
+      case 'GET': {
+        const w = query.get('watch');
+        if (r.watchPrefix || w === 'true' || w === '1') return watch(ctx, registry, req, res, r.namespace, query);
+        return list(registry, res, r.namespace, query, format);
+      }
+      case 'POST': {
+        const body = await readDocument(req, WRITE_KINDS);
+        const obj = await registry.create(r.namespace, body, { dryRun: isDryRun(query) });
+        return sendObject(res, 201, registry.strategy.fromStorage ? obj : obj, format, registry.serialized.get(obj));
+      }
+      case 'DELETE':
+        if (!info.verbs.includes('deletecollection')) throw methodNotAllowed(method, info.kind);
+        return deleteCollection(registry, req, res, r.namespace, query, format);
+      default:
+        throw methodNotAllowed(method, info.kind);
+    }
+  }
+  if (r.watchPrefix) {
+    if (method !== 'GET') throw methodNotAllowed(method, info.kind);
+    query.set('fieldSelector', mergeNameSelector(query.get('fieldSelector'), r.name));
+    return watch(ctx, registry, req, res, r.namespace, query);
+  }
+  return handleObjectVerb(registry, req, res, r.namespace, r.name, '', query, format, method);
+}
+
+function mergeNameSelector(fs: string | null, name: string): string {
+  const term = `metadata.name=${name}`;
+  return fs ? `${fs},${term}` : term;
+}
+
+async function handleObjectVerb(
+  registry: GenericRegistry, req: IncomingMessage, res: ServerResponse, namespace: string | undefined,
+  name: string, sub: Subresource, query: Query, format: ResponseFormat, method: string,
+): Promise<void> {
+  const dryRun = { dryRun: method !== 'GET' && isDryRun(query) };
+  switch (method) {
+    case 'GET': {
+      const e = registry.getEntry(namespace, name);
+      return sendObject(res, 200, registry.served(e), format, registry.strategy.fromStorage ? undefined : e.json);
+    }
+    case 'PUT': {
+      const body = await readDocument(req, WRITE_KINDS);
+      const obj = await registry.update(namespace, name, body, sub, dryRun);
+      return sendObject(res, 200, obj, format, registry.serialized.get(obj));
+    }
+    case 'PATCH': {
+      const kind = requireKind(req.headers['content-type'], PATCH_KINDS);
+      const patch = decodeDocument(await readBody(req), kind);
+      const obj = await registry.guaranteedUpdate(namespace, name, (current) => {
+        const patched = applyPatchOfKind(kind, clone(current), patch);
+        if (!isObject(patched)) throw badRequest('the patch did not produce an object');
+        const p = patched as KubeObject;
+        // A resourceVersion in the patch is a precondition; otherwise the patch applies to whatever is current.
+        const patchRv = isObject(patch) && isObject(patch.metadata) ? patch.metadata.resourceVersion : undefined;
+        if (typeof patchRv !== 'string' && isObject(p.metadata)) p.metadata.resourceVersion = current.metadata.resourceVersion;
+        return registry.updateFrom(current, p, sub);
+      }, dryRun);
+      return sendObject(res, 200, obj, format, registry.serialized.get(obj));
+    }
+    case 'DELETE': {
+      if (sub) throw methodNotAllowed(method, registry.info.kind);
+      if (!registry.info.verbs.includes('delete')) throw methodNotAllowed(method, registry.info.kind);
+      const options = await readDeleteOptions(req, query);
+      const { obj } = await registry.delete(namespace, name, options, { dryRun: dryRun.dryRun || (options.dryRun?.includes('All') ?? false) });
+      // Deleted at once → 200; kept for graceful deletion or finalizers → 202 upstream only for async; 200 is what kubectl expects.
+      return sendObject(res, 200, obj, format);
+    }
+    default:
+      throw methodNotAllowed(method, registry.info.kind);
+  }
+}
+
+async function readDocument(req: IncomingMessage, kinds: readonly BodyKind[]): Promise<unknown> {
+  const kind = requireKind(req.headers['content-type'], kinds);
+  return decodeDocument(await readBody(req), kind);
+}
+
+async function readDeleteOptions(req: IncomingMessage, query: Query): Promise<DeleteOptions> {
+  const buf = await readBody(req);
+  let options: DeleteOptions = {};
+  if (buf.length > 0) {
+    const doc = decodeDocument(buf, 'json');
+    if (doc !== null && !isObject(doc)) throw badRequest('DeleteOptions must be a JSON object');
+    options = (doc ?? {}) as DeleteOptions;
+  }
+  const grace = query.get('gracePeriodSeconds');
+  if (grace !== null) {
+    if (!/^-?\d+$/.test(grace)) throw badRequest(`invalid gracePeriodSeconds: ${grace}`);
+    options.gracePeriodSeconds = Number(grace);
+  }
+  const policy = query.get('propagationPolicy');
+  if (policy !== null) options.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
+  const orphan = query.get('orphanDependents');
+  if (orphan !== null) options.orphanDependents = orphan === 'true';
+  if (query.getAll('dryRun').length > 0) options.dryRun = query.getAll('dryRun');
+  const errs = [];
+  if (options.propagationPolicy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(options.propagationPolicy)) {
+    errs.push({ type: 'FieldValueNotSupported' as const, field: 'propagationPolicy', value: options.propagationPolicy, supported: ['Foreground', 'Background', 'Orphan'] });
+  }
+  if (options.propagationPolicy !== undefined && options.orphanDependents !== undefined) {
+    errs.push({ type: 'FieldValueInvalid' as const, field: 'propagationPolicy', value: options.propagationPolicy, detail: 'orphanDependents and deletionPropagation cannot be both set' });
+  }
+  if (options.gracePeriodSeconds !== undefined && options.gracePeriodSeconds < 0) options.gracePeriodSeconds = 1;
+  if (errs.length) throw invalid('DeleteOptions', '', '', errs);
+  return options;
+}
+
+function selectorsOf(registry: GenericRegistry, query: Query): { label: ReturnType<typeof parseLabelSelector>; field: FieldSelector } {
+  const label = parseLabelSelector(query.get('labelSelector') ?? undefined);
+  const fs = query.get('fieldSelector');
+  const field = fs ? parseFieldSelector(fs, selectableFieldNames(registry)) : allFields;
+  return { label, field };
+}
+
+const selectableCache = new WeakMap<GenericRegistry, Set<string>>();
+
+/** The fields a resource can be selected by: metadata.name/namespace plus its strategy's. */
+function selectableFieldNames(registry: GenericRegistry): Set<string> {
+  let s = selectableCache.get(registry);
+  if (!s) {
+    s = new Set(['metadata.name', 'metadata.namespace']);
+    const sample = registry.strategy.selectableFields?.({ metadata: {} });
+    for (const k of Object.keys(sample ?? {})) s.add(k);
+    selectableCache.set(registry, s);
+  }
+  return s;
+}
+
+function parseLimit(query: Query): number | undefined {
+  const l = query.get('limit');
+  if (l === null || l === '') return undefined;
+  if (!/^\d+$/.test(l)) throw badRequest(`invalid limit: ${l}`);
+  return Number(l);
+}
+
+function list(registry: GenericRegistry, res: ServerResponse, namespace: string | undefined, query: Query, format: ResponseFormat): void {
+  const info = registry.info;
+  const { label, field } = selectorsOf(registry, query);
+  const rv = query.get('resourceVersion') ?? undefined;
+  const rvMatch = query.get('resourceVersionMatch') ?? undefined;
+  const continueToken = query.get('continue') ?? undefined;
+  if (rvMatch !== undefined && !['Exact', 'NotOlderThan'].includes(rvMatch)) {
+    throw invalid('ListOptions', 'meta.k8s.io', '', [{ type: 'FieldValueNotSupported', field: 'resourceVersionMatch', value: rvMatch, supported: ['Exact', 'NotOlderThan'] }]);
+  }
+  if (rvMatch !== undefined && !rv) {
+    throw invalid('ListOptions', 'meta.k8s.io', '', [fieldForbiddenNoRv()]);
+  }
+  if (continueToken && rv && rv !== '0') {
+    throw invalid('ListOptions', 'meta.k8s.io', '', [fieldInvalid('resourceVersion', rv, 'specifying resource version is not allowed when using continue')]);
+  }
+  if (rv) parseResourceVersion(rv);
+  const result = registry.list(namespace, { label, field, limit: parseLimit(query), continueToken, resourceVersion: rv, resourceVersionMatch: rvMatch });
+  const cont = registry.continueToken(result, namespace);
+  let metadata = `{"resourceVersion":"${result.revision}"`;
+  if (cont) metadata += `,"continue":"${cont}"`;
+  if (result.remainingItemCount !== undefined) metadata += `,"remainingItemCount":${result.remainingItemCount}`;
+  metadata += '}';
+  const head = `{"kind":"${info.listKind}","apiVersion":"${groupVersion(info)}","metadata":${metadata},"items":[`;
+  if (format === 'yaml') {
+    const items = result.items.map((e) => registry.served(e));
+    return sendObject(res, 200, { kind: info.listKind, apiVersion: groupVersion(info), metadata: JSON.parse(metadata), items }, 'yaml');
+  }
+  const items = registry.strategy.fromStorage
+    ? result.items.map((e) => JSON.stringify(registry.served(e)))
+    : result.items.map((e) => e.json);
+  sendJson(res, 200, head + items.join(',') + ']}');
+}
+
+function fieldForbiddenNoRv() {
+  return fieldRequired('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided');
+}
+
+/** Upstream picks a random watch timeout in [min, 2*min) with a 30-minute minimum. */
+const defaultWatchTimeoutMs = () => (1800 + Math.floor(Math.random() * 1800)) * 1000;
+
+function watch(ctx: RestContext, registry: GenericRegistry, req: IncomingMessage, res: ServerResponse, namespace: string | undefined, query: Query): void {
+  const info = registry.info;
+  const { label, field } = selectorsOf(registry, query);
+  const timeout = query.get('timeoutSeconds');
+  if (timeout !== null && !/^\d+$/.test(timeout)) throw badRequest(`invalid timeoutSeconds: ${timeout}`);
+  const sendInitialEvents = query.get('sendInitialEvents');
+  const rv = query.get('resourceVersion') ?? undefined;
+  const bookmarks = query.get('allowWatchBookmarks') === 'true';
+  if (sendInitialEvents !== null) {
+    if (query.get('resourceVersionMatch') !== 'NotOlderThan') {
+      throw invalid('ListOptions', 'meta.k8s.io', '', [fieldInvalid('resourceVersionMatch', query.get('resourceVersionMatch') ?? '', "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan")]);
+    }
+    if (!bookmarks && sendInitialEvents === 'true') {
+      throw invalid('ListOptions', 'meta.k8s.io', '', [fieldForbiddenBookmarks()]);
+    }
+  }
+  if (rv) parseResourceVersion(rv);
+  const initial = sendInitialEvents === 'true';
+  // Validate everything that can fail before the 200 goes out.
+  const stream = new WatchStream(res, {
+    kind: info.kind,
+    apiVersion: groupVersion(info),
+    bookmarks,
+    bookmarkIntervalMs: ctx.bookmarkIntervalMs,
+    timeoutMs: timeout !== null ? Number(timeout) * 1000 : defaultWatchTimeoutMs(),
+    currentRevision: ctx.currentRevision,
+    transform: registry.strategy.fromStorage
+      ? (v) => `{"type":"${v.type}","object":${JSON.stringify(registry.strategy.fromStorage!(clone(v.entry.object)))}}\n`
+      : undefined,
+  });
+  let stop: (() => void) | undefined;
+  try {
+    const startRev = ctx.currentRevision();
+    stop = registry.watch(namespace, {
+      label, field,
+      resourceVersion: initial ? undefined : rv,
+      sendInitialEvents: initial ? true : undefined,
+    }, stream);
+    if (initial) stream.bookmark(startRev, true);
+  } catch (e) {
+    if (e instanceof StatusError) {
+      stream.error(e.toStatus());
+      return;
+    }
+    throw e;
+  }
+  stream.onClose = () => stop?.();
+  req.on('close', () => stream.end());
+}
+
+function fieldForbiddenBookmarks() {
+  return fieldInvalid('allowWatchBookmarks', false, 'sendInitialEvents requires setting allowWatchBookmarks to true');
+}
+
+async function deleteCollection(registry: GenericRegistry, req: IncomingMessage, res: ServerResponse, namespace: string | undefined, query: Query, format: ResponseFormat): Promise<void> {
+  const options = await readDeleteOptions(req, query);
+  const { label, field } = selectorsOf(registry, query);
+  const { items } = registry.list(namespace, { label, field });
+  const deleted: KubeObject[] = [];
+  const dryRun = isDryRun(query);
+  for (const e of items) {
+    const m = e.object.metadata;
+    try {
+      const { obj } = await registry.delete(m.namespace, m.name!, { ...options }, { dryRun });
+      deleted.push(obj);
+    } catch (err) {
+      // Objects that vanished meanwhile are simply not part of the result.
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+    }
+  }
+  const info = registry.info;
+  sendObject(res, 200, { kind: info.listKind, apiVersion: groupVersion(info), metadata: { resourceVersion: String(registry.list(namespace, { label: parseLabelSelector(undefined), field: allFields, limit: 1 }).revision) }, items: deleted }, format);
+}
+
+// ---- scale ----
+
+interface Scale {
+  apiVersion: 'autoscaling/v1';
+  kind: 'Scale';
+  metadata: Record<string, unknown>;
+  spec: { replicas?: number };
+  status: { replicas: number; selector?: string };
+}
+
+function scaleOf(obj: KubeObject): Scale {
+  const spec = (obj.spec ?? {}) as { replicas?: number; selector?: MetaLabelSelector | Record<string, string> };
+  const status = (obj.status ?? {}) as { replicas?: number };
+  const m = obj.metadata;
+  // ReplicationControllers select with a plain map; the apps kinds with a LabelSelector.
+  const sel = spec.selector;
+  const selector = obj.kind === 'ReplicationController'
+    ? labelSelectorString({ matchLabels: sel as Record<string, string> })
+    : labelSelectorString(sel as MetaLabelSelector);
+  return {
+    apiVersion: 'autoscaling/v1',
+    kind: 'Scale',
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec: { replicas: spec.replicas ?? 0 },
+    status: { replicas: status.replicas ?? 0, ...(selector ? { selector } : {}) },
+  };
+}
+
+async function handleScale(registry: GenericRegistry, req: IncomingMessage, res: ServerResponse, namespace: string | undefined, name: string, query: Query, format: ResponseFormat, method: string): Promise<void> {
+  if (method === 'GET') return sendObject(res, 200, scaleOf(registry.getEntry(namespace, name).object), format);
+  let patchKind: BodyKind | undefined;
+  let doc: unknown;
+  if (method === 'PUT') doc = await readDocument(req, WRITE_KINDS);
+  else if (method === 'PATCH') {
+    patchKind = requireKind(req.headers['content-type'], PATCH_KINDS);
+    doc = decodeDocument(await readBody(req), patchKind);
+  } else throw methodNotAllowed(method, 'Scale');
+  const obj = await registry.guaranteedUpdate(namespace, name, (current) => {
+    const scale = scaleOf(current);
+    const desired = (patchKind ? applyPatchOfKind(patchKind, clone(scale), doc) : doc) as Scale;
+    if (!isObject(desired) || !isObject(desired.spec)) throw badRequest('the body must be an autoscaling/v1 Scale');
+    const rv = isObject(desired.metadata) ? desired.metadata.resourceVersion : undefined;
+    if (!patchKind && typeof rv === 'string' && rv !== '' && rv !== current.metadata.resourceVersion) {
+      throw conflict(registry.qualified, name, 'the object has been modified; please apply your changes to the latest version and try again');
+    }
+    const replicas = desired.spec.replicas;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+      throw invalid('Scale', 'autoscaling', name, [fieldInvalid('spec.replicas', replicas ?? null, 'must be greater than or equal to 0')]);
+    }
+    const next = clone(current);
+    (next.spec as { replicas?: number }).replicas = replicas;
+    return registry.updateFrom(current, next, '');
+  }, { dryRun: isDryRun(query) });
+  sendObject(res, 200, scaleOf(obj), format);
+}
+
+// ---- pods/binding ----
+
+async function bindPod(ctx: RestContext, req: IncomingMessage, res: ServerResponse, namespace: string, name: string | undefined, query: Query): Promise<void> {
+  const body = await readDocument(req, WRITE_KINDS);
+  if (!isObject(body)) throw badRequest('the body must be a Binding');
+  const b = body as { metadata?: { name?: string }; target?: { kind?: string; name?: string } };
+  const podName = name ?? b.metadata?.name;
+  if (!podName) throw invalid('Binding', '', '', [fieldRequired('metadata.name')]);
+  if (name && b.metadata?.name && b.metadata.name !== name) throw badRequest(`the name of the object (${b.metadata.name}) does not match the name on the URL (${name})`);
+  const target = b.target?.name;
+  if (!target) throw invalid('Binding', '', podName, [fieldRequired('target.name')]);
+  const pods = [...ctx.registries.values()].find((r) => r.info.group === '' && r.info.plural === 'pods');
+  if (!pods) throw notFound({ group: '', resource: 'pods' }, podName);
+  await pods.guaranteedUpdate(namespace, podName, (pod) => {
+    const spec = pod.spec as { nodeName?: string };
+    if (pod.metadata.deletionTimestamp) throw conflict(pods.qualified, podName, 'pod is being deleted, cannot be assigned to a host');
+    if (spec.nodeName) throw conflict(pods.qualified, podName, `pod ${podName} is already assigned to node "${spec.nodeName}"`);
+    spec.nodeName = target;
+    const status = (pod.status ??= {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string; lastProbeTime?: null }[] };
+    const conditions = (status.conditions ??= []);
+    const existing = conditions.find((c) => c.type === 'PodScheduled');
+    if (existing) { existing.status = 'True'; existing.lastTransitionTime = now(); }
+    else conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() });
+    return pod;
+  }, { dryRun: isDryRun(query) });
+  sendJson(res, 201, successStatus());
+}
+
+// ---- namespaces/finalize ----
+
+async function finalizeNamespace(registry: GenericRegistry, req: IncomingMessage, res: ServerResponse, name: string, query: Query, format: ResponseFormat): Promise<void> {
+  const body = await readDocument(req, WRITE_KINDS);
+  if (!isObject(body)) throw badRequest('the body must be a Namespace');
+  const desired = body as KubeObject;
+  const finalizers = (desired.spec as { finalizers?: unknown } | undefined)?.finalizers ?? [];
+  if (!Array.isArray(finalizers)) throw invalid('Namespace', '', name, [fieldInvalid('spec.finalizers', finalizers, 'must be a list')]);
+  const obj = await registry.guaranteedUpdate(undefined, name, (current) => {
+    const rv = desired.metadata?.resourceVersion;
+    if (rv && rv !== current.metadata.resourceVersion) throw conflict(registry.qualified, name, 'the object has been modified; please apply your changes to the latest version and try again');
+    current.spec = { ...(current.spec as object | undefined), finalizers };
+    if (finalizers.length === 0) delete (current.spec as { finalizers?: unknown }).finalizers;
+    return current;
+  }, { dryRun: isDryRun(query) });
+  sendObject(res, 200, obj, format);
+}
+
+export { expired, notFound };

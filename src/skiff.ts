@@ -1,0 +1,121 @@
+// Assembles a Skiff control plane: PKI, LMDB store, watch cache, registries and the API
+// server. `startSkiff()` is the programmatic entry (an in-process cluster for test suites);
+// `skiff up` runs the same thing in the foreground.
+
+import { mkdtemp, rm, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resources, isStored, type ResourceInfo } from '../api/resources.ts';
+import { ensurePki } from './server/pki.ts';
+import { kubeconfigYaml, writeKubeconfig } from './server/kubeconfig.ts';
+import { Authenticator, loadTokenFile } from './server/authn.ts';
+import { ApiServer } from './server/apiserver.ts';
+import { LmdbBackend } from './registry/store/lmdb.ts';
+import { Cacher, type FieldsFn } from './watch/cacher.ts';
+import { GenericRegistry } from './registry/generic.ts';
+import { strategyFor } from './registry/strategies/index.ts';
+import { serviceHooks } from './registry/services.ts';
+import type { KubeObject } from './registry/object.ts';
+import { createLogger, type Level } from './log.ts';
+
+export interface SkiffOptions {
+  /** Where the store, certificates and kubeconfig live; a fresh temp dir (removed on close) when omitted. */
+  dataDir?: string;
+  /** 0 picks a free port. Default 0 for startSkiff, 6443 for `skiff up`. */
+  port?: number;
+  host?: string;
+  logLevel?: Level;
+  /** Upstream --token-auth-file format: token,user,uid,"group1,group2" */
+  tokenAuthFile?: string;
+  /** How long the revision log is kept for watch resume (default 5 minutes). */
+  retainWindowMs?: number;
+  bookmarkIntervalMs?: number;
+}
+
+export interface Skiff {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** The admin kubeconfig, as YAML, also written to kubeconfigPath. */
+  kubeconfig: string;
+  kubeconfigPath: string;
+  credentials: { caPem: string; certPem: string; keyPem: string };
+  close(): Promise<void>;
+}
+
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
+  const logger = createLogger(options.logLevel ?? 'warn');
+  const temporary = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? await mkdtemp(join(tmpdir(), 'skiff-'));
+  await mkdir(dataDir, { recursive: true });
+  const host = options.host ?? '127.0.0.1';
+  const pki = await ensurePki(dataDir, { ips: host === '0.0.0.0' ? [] : [host] });
+
+  const backend = new LmdbBackend({ path: join(dataDir, 'db'), retainWindowMs: options.retainWindowMs });
+  const strategyByStorage = new Map<string, ResourceInfo>();
+  for (const r of resources) if (isStored(r) && !strategyByStorage.has(r.plural)) strategyByStorage.set(r.plural, r);
+  const fieldsFor = (plural: string): FieldsFn => {
+    const info = strategyByStorage.get(plural);
+    const selectable = info ? strategyFor(info.group, info.plural).selectableFields : undefined;
+    return (obj: KubeObject) => {
+      const base: Record<string, string> = { 'metadata.name': obj.metadata?.name ?? '', 'metadata.namespace': obj.metadata?.namespace ?? '' };
+      return selectable ? Object.assign(base, selectable(obj)) : base;
+    };
+  };
+  const cacher = new Cacher(backend, { fieldsFor });
+  await cacher.start();
+
+  const registries = new Map<ResourceInfo, GenericRegistry>();
+  const services = serviceHooks();
+  for (const r of resources) {
+    if (!isStored(r)) continue;
+    const hooks = r.group === '' && r.plural === 'services' ? services.hooks : undefined;
+    registries.set(r, new GenericRegistry(r, strategyFor(r.group, r.plural), backend, cacher, hooks));
+  }
+  const servicesRegistry = [...registries.values()].find((g) => g.info.group === '' && g.info.plural === 'services')!;
+  services.rebuild(servicesRegistry.list(undefined, { label: { requirements: [], empty: true }, field: { requirements: [], empty: true } }).items.map((e) => e.object));
+
+  const namespaces = [...registries.values()].find((g) => g.info.group === '' && g.info.plural === 'namespaces')!;
+  for (const name of SYSTEM_NAMESPACES) {
+    if (!cacher.get('namespaces', `/registry/namespaces/${name}`)) {
+      await namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    }
+  }
+
+  let ready = false;
+  const server = new ApiServer({
+    tls: { key: pki.serverKeyPem, cert: pki.serverCertPem, ca: pki.caCertPem },
+    authenticator: new Authenticator({ tokens: options.tokenAuthFile ? loadTokenFile(options.tokenAuthFile) : undefined }),
+    rest: { registries, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000, currentRevision: () => cacher.currentRevision() },
+    logger,
+    ready: () => ready,
+  });
+  const port = await server.listen(options.port ?? 0, host);
+  const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host;
+  const url = `https://${urlHost}:${port}`;
+  const kubeconfig = kubeconfigYaml({ server: url, caPem: pki.caCertPem, certPem: pki.adminCertPem, keyPem: pki.adminKeyPem });
+  const kubeconfigPath = join(dataDir, 'kubeconfig');
+  await writeKubeconfig(kubeconfigPath, kubeconfig);
+  ready = true;
+
+  let closed = false;
+  return {
+    url,
+    port,
+    dataDir,
+    kubeconfig,
+    kubeconfigPath,
+    credentials: { caPem: pki.caCertPem, certPem: pki.adminCertPem, keyPem: pki.adminKeyPem },
+    async close() {
+      if (closed) return;
+      closed = true;
+      ready = false;
+      cacher.stop();
+      await server.close();
+      await backend.close();
+      if (temporary) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
