@@ -16,6 +16,11 @@ import { errorText, now, runCleanups } from './util.ts';
 
 const PARTS = ['ceilings', 'etcd', 'skiff'] as const;
 type Part = (typeof PARTS)[number];
+const SECTIONS: Record<Part, string> = { ceilings: 'A. ceilings', etcd: 'B. etcd', skiff: 'C. Skiff' };
+
+function load(): string {
+  return os.loadavg().map((l) => l.toFixed(2)).join(' ');
+}
 
 function parseArgs(argv: string[]): { parts: Part[]; json?: string } {
   let parts: Part[] = [...PARTS];
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
   const { parts, json } = parseArgs(process.argv.slice(2));
   const report = new Report();
   const runners: Record<Part, (r: Report) => Promise<void>> = { ceilings: runCeilings, etcd: runEtcd, skiff: runSkiff };
-  process.stdout.write(`skiff bench:api — ${os.cpus().length} cores, node ${process.version}; parts: ${parts.join(', ')}\n`);
+  process.stdout.write(`skiff bench:api — ${os.cpus().length} cores, node ${process.version}, load average ${load()}; parts: ${parts.join(', ')}\n`);
   const t0 = now();
   let failed = false;
   for (const part of parts) {
@@ -60,22 +65,27 @@ async function main(): Promise<void> {
     } catch (err) {
       failed = true;
       process.stderr.write(`part ${part} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      report.add(part, 'FAILED', null, '', undefined, errorText(err).split('\n')[0].slice(0, 160));
+      report.add(SECTIONS[part], 'FAILED', null, '', undefined, errorText(err).split('\n')[0].slice(0, 160));
     } finally {
       await runCleanups();
     }
     process.stdout.write(`== ${part} done in ${((now() - ts) / 1000).toFixed(1)} s\n`);
   }
-  process.stdout.write(`\n${renderTable(report.figures)}\n\ntotal ${((now() - t0) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(`\n${renderTable(report.figures)}\n\ntotal ${((now() - t0) / 1000).toFixed(1)} s; load average now ${load()} (other work on this machine skews the figures)\n`);
   if (json) await writeFile(json, JSON.stringify(report.figures, null, 2));
   process.exitCode = failed ? 1 : 0;
 }
 
-let stopping = false;
+// On SIGINT/SIGTERM: clean up, then exit. The signal may arrive twice (from the terminal's
+// process group and relayed by tsx): only a repeat after 3 s forces an immediate exit.
+let stoppingSince = 0;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
-    if (stopping) process.exit(130);
-    stopping = true;
+    if (stoppingSince) {
+      if (now() - stoppingSince > 3_000) process.exit(130);
+      return;
+    }
+    stoppingSince = now();
     process.stderr.write(`\n${sig}: cleaning up\n`);
     void runCleanups().finally(() => process.exit(130));
   });

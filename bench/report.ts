@@ -56,32 +56,22 @@ function formatTarget(t: Target | undefined): string {
 /** The figures as an aligned text table, one block per section. */
 export function renderTable(figures: Figure[]): string {
   const header = ['figure', 'value', 'unit', 'target', 'ok', 'note'];
-  const rows: string[][] = [];
+  const rows: Array<string | string[]> = []; // a string is a section heading
   let section = '';
-  const sectionRows: number[] = [];
   for (const f of figures) {
     if (f.section !== section) {
       section = f.section;
-      sectionRows.push(rows.length);
-      rows.push([`[${section}]`, '', '', '', '', '']);
+      rows.push(`[${section}]`);
     }
     const ok = meets(f);
-    rows.push([
-      `  ${f.name}`,
-      formatValue(f.value),
-      f.unit,
-      formatTarget(f.target),
-      ok === null ? '' : ok ? 'yes' : 'NO',
-      f.note ?? '',
-    ]);
+    rows.push([`  ${f.name}`, formatValue(f.value), f.unit, formatTarget(f.target), ok === null ? '' : ok ? 'yes' : 'NO', f.note ?? '']);
   }
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (sectionRows.includes(rows.indexOf(r)) ? 0 : r[c].length))));
+  const cells = rows.filter((r): r is string[] => Array.isArray(r));
+  const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c].length)));
   const line = (r: string[]): string =>
     r
       .map((cell, c) => (c === 1 ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
       .join('  ')
       .trimEnd();
-  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  ')];
-  rows.forEach((r, i) => out.push(sectionRows.includes(i) ? r[0] : line(r)));
-  return out.join('\n');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => (typeof r === 'string' ? r : line(r)))].join('\n');
 }

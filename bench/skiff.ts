@@ -197,20 +197,20 @@ async function lists(report: Report, skiff: Skiff): Promise<void> {
   const tls = tlsOf(skiff);
   const podsPath = '/api/v1/namespaces/bench/pods';
   const template = JSON.stringify(realisticPod('pod-{{i}}', 'bench', 'node-{{i%1000}}', '10.244.{{i%200}}.{{i%250}}'));
-  const created = await runLoad({ url: skiff.url, method: 'POST', path: podsPath, body: template, concurrency: 32, count: N, maxMs: 90_000, tls });
+  const created = await runLoad({ url: skiff.url, method: 'POST', path: podsPath, body: template, concurrency: 32, count: N, maxMs: 45_000, tls });
   if (created.count !== N) throw new Error(`created ${created.count} of ${N} pods: ${created.firstError ?? ''}`);
   // Create drops status (as upstream does): set it through the status subresource.
-  const status = await runLoad({ url: skiff.url, method: 'PUT', path: `${podsPath}/pod-{{i}}/status`, body: template, concurrency: 32, count: N, maxMs: 90_000, tls });
+  const status = await runLoad({ url: skiff.url, method: 'PUT', path: `${podsPath}/pod-{{i}}/status`, body: template, concurrency: 32, count: N, maxMs: 45_000, tls });
   if (status.count !== N) throw new Error(`status updated on ${status.count} of ${N} pods: ${status.firstError ?? ''}`);
   report.add(SECTION, 'pod creates/s (setup, 32 clients)', created.rps, 'creates/s', undefined, `then ${status.rps.toFixed(0)} status updates/s`);
 
-  const full = await runLoad({ url: skiff.url, path: podsPath, concurrency: 1, count: 20, maxMs: 30_000, tls });
+  const full = await runLoad({ url: skiff.url, path: podsPath, concurrency: 1, count: 20, maxMs: 20_000, tls });
   if (full.count === 0) throw new Error(`list failed: ${full.firstError ?? ''}`);
   const mb = full.bytes / full.count / 1e6;
   report.add(SECTION, 'list 10k pods p50', full.p50, 'ms', undefined, `${full.count} lists of ${mb.toFixed(1)} MB (~${((mb * 1e6) / N).toFixed(0)} B/pod)`);
   report.add(SECTION, 'list 10k pods p99', full.p99, 'ms', { op: '<=', value: 150 });
 
-  const pageTask: SkiffWorkerData = { skiffBench: { task: 'page', url: skiff.url, tls, path: podsPath, limit: 500, walks: 10, maxMs: 30_000 } };
+  const pageTask: SkiffWorkerData = { skiffBench: { task: 'page', url: skiff.url, tls, path: podsPath, limit: 500, walks: 10, maxMs: 20_000 } };
   const paged = await runWorker<PageResult>(WORKER, pageTask, 60_000);
   if (paged.items < N) throw new Error(`paging saw ${paged.items} items, expected ${N}`);
   const walk = new Histogram(paged.walk);

@@ -38,16 +38,24 @@ export function onCleanup(fn: Cleanup): () => Promise<void> {
   };
 }
 
-export async function runCleanups(): Promise<void> {
-  while (cleanups.length > 0) {
-    const fn = cleanups.pop();
-    if (!fn) break;
-    try {
-      await fn();
-    } catch (err) {
-      process.stderr.write(`cleanup failed: ${errorText(err)}\n`);
+let cleaning: Promise<void> | null = null;
+
+/** Run all registered cleanups, newest first; concurrent callers share one run. */
+export function runCleanups(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length > 0) {
+      const fn = cleanups.pop();
+      if (!fn) break;
+      try {
+        await fn();
+      } catch (err) {
+        process.stderr.write(`cleanup failed: ${errorText(err)}\n`);
+      }
     }
-  }
+  })().finally(() => {
+    cleaning = null;
+  });
+  return cleaning;
 }
 
 /** A temp dir removed by the cleanup registry. */

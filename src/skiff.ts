@@ -44,6 +44,8 @@ export interface Skiff {
 }
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+/** The first address of the service CIDR belongs to the API server's own Service. */
+const KUBERNETES_SERVICE_IP = '10.96.0.1';
 
 export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   const logger = createLogger(options.logLevel ?? 'warn');
@@ -93,6 +95,15 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
     ready: () => ready,
   });
   const port = await server.listen(options.port ?? 0, host);
+  // The `kubernetes` Service in default, as upstream's bootstrap controller keeps it.
+  if (!cacher.get('services', '/registry/services/default/kubernetes')) {
+    await servicesRegistry.create('default', {
+      apiVersion: 'v1', kind: 'Service',
+      metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { type: 'ClusterIP', clusterIP: KUBERNETES_SERVICE_IP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }], sessionAffinity: 'None' },
+    });
+  }
+
   const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `https://${urlHost}:${port}`;
   const kubeconfig = kubeconfigYaml({ server: url, caPem: pki.caCertPem, certPem: pki.adminCertPem, keyPem: pki.adminKeyPem });

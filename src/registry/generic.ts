@@ -15,6 +15,7 @@ import { type KubeObject, isObject, now } from './object.ts';
 import type { DeleteOptions, Strategy } from './strategies/strategy.ts';
 import type { FieldSelector, LabelSelector } from './selection.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './validation/objectmeta.ts';
+import { semanticEqual } from './validation/json.ts';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -40,9 +41,9 @@ function generateSuffix(): string {
 }
 
 /** Everything but metadata and status: a change here bumps metadata.generation. */
-function specOf(obj: KubeObject): string {
+function specOf(obj: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, ...rest } = obj;
-  return JSON.stringify(rest);
+  return rest;
 }
 
 /** Comparison of stored forms that ignores the server-maintained resourceVersion. */
@@ -220,10 +221,11 @@ export class GenericRegistry {
     delete meta.resourceVersion;
     if (this.strategy.hasGeneration) meta.generation = 1;
     else delete meta.generation;
-    this.strategy.prepareForCreate?.(obj);
+    // Upstream order: defaulting happens on decode, then the strategy prepares, then validation.
     this.strategy.defaults?.(obj);
+    this.strategy.prepareForCreate?.(obj);
     const errs = validateObjectMeta(meta, { namespaced: this.info.namespaced, nameIsLabel: this.strategy.nameIsLabel, validateName: this.strategy.validateName });
-    if (errs.length === 0) errs.push(...(this.strategy.validate?.(obj) ?? []));
+    errs.push(...(this.strategy.validate?.(obj) ?? []));
     this.throwIfInvalid(obj, errs);
     this.checkNamespaceForCreate(meta.namespace, meta.name!);
     const key = this.key(meta.namespace, meta.name!);
@@ -354,12 +356,12 @@ export class GenericRegistry {
       errs = validateObjectMetaUpdate(obj.metadata, current.metadata);
       if (errs.length === 0) errs = this.strategy.validateStatusUpdate?.(obj, current) ?? [];
     } else {
-      this.strategy.prepareForUpdate?.(obj, current);
       this.strategy.defaults?.(obj);
-      if (this.strategy.hasGeneration && specOf(obj) !== specOf(current)) m.generation = (cm.generation ?? 0) + 1;
+      this.strategy.prepareForUpdate?.(obj, current);
+      if (this.strategy.hasGeneration && !semanticEqual(specOf(obj), specOf(current))) m.generation = (cm.generation ?? 0) + 1;
       errs = validateObjectMeta(m, { namespaced: this.info.namespaced, nameIsLabel: this.strategy.nameIsLabel, validateName: this.strategy.validateName });
       errs.push(...validateObjectMetaUpdate(m, cm));
-      if (errs.length === 0) errs = this.strategy.validateUpdate?.(obj, current) ?? this.strategy.validate?.(obj) ?? [];
+      errs.push(...(this.strategy.validateUpdate?.(obj, current) ?? this.strategy.validate?.(obj) ?? []));
     }
     this.throwIfInvalid(obj, errs);
     return obj;

@@ -15,6 +15,7 @@ export type FieldsFn = (obj: KubeObject) => Record<string, string>;
 export class Entry {
   private parsed?: KubeObject;
   private fieldsCache?: Record<string, string>;
+  private bytes?: Buffer;
 
   constructor(
     readonly key: string,
@@ -30,6 +31,11 @@ export class Entry {
   /** The decoded object; shared and therefore never to be mutated. */
   get object(): KubeObject {
     return (this.parsed ??= JSON.parse(this.json) as KubeObject);
+  }
+
+  /** The UTF-8 encoding of json, made once: lists write these without re-encoding. */
+  get buffer(): Buffer {
+    return (this.bytes ??= Buffer.from(this.json));
   }
 
   get labels(): Record<string, string> | undefined {
@@ -257,7 +263,10 @@ export class Cacher {
   private entry(kv: KeyValue, resource: ResourceCache): Entry {
     const decoded = this.decoded.get(kv.modRevision);
     if (decoded) this.decoded.delete(kv.modRevision);
-    return new Entry(kv.key, kv.value, kv.modRevision, kv.createRevision, resource.fieldsFn, decoded);
+    const e = new Entry(kv.key, kv.value, kv.modRevision, kv.createRevision, resource.fieldsFn, decoded);
+    // Encode live writes now, a few microseconds each, so that a large list never pays for thousands at once.
+    if (decoded) void e.buffer;
+    return e;
   }
 
   async start(): Promise<void> {

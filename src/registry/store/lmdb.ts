@@ -141,7 +141,7 @@ export class LmdbBackend implements Backend {
       this.pending.push({ event, log, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        queueMicrotask(() => this.flush());
       }
     });
   }
@@ -152,17 +152,15 @@ export class LmdbBackend implements Backend {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    const committed = this.root.transaction(() => {
-      for (const w of batch) {
-        const e = w.event;
-        if (e.type === 'put' && e.kv) {
-          void this.objects.put(e.key, { v: e.kv.value, c: e.kv.createRevision, m: e.kv.modRevision });
-        } else {
-          void this.objects.remove(e.key);
-        }
-        void this.log.put(e.revision, w.log);
-      }
-    });
+    // Writes issued in one event turn form one LMDB transaction (lmdb-js batches them and
+    // commits them together), so the last put's promise settles for the whole batch.
+    let committed: Promise<boolean> = Promise.resolve(true);
+    for (const w of batch) {
+      const e = w.event;
+      if (e.type === 'put' && e.kv) void this.objects.put(e.key, { v: e.kv.value, c: e.kv.createRevision, m: e.kv.modRevision });
+      else void this.objects.remove(e.key);
+      committed = this.log.put(e.revision, w.log);
+    }
     this.inflight = this.inflight.then(() => committed).then(
       () => this.acknowledge(batch),
       (err: unknown) => this.fail(batch, err),

@@ -3,10 +3,8 @@
 
 import type { KubeObject } from '../object.ts';
 import { clone, ensureObj, isObject, type JsonObject } from '../validation/json.ts';
-import type { Strategy } from './strategy.ts';
 
 export const specOf = (o: KubeObject): JsonObject => ensureObj(o, 'spec');
-export const specOrUndefined = (o: KubeObject): JsonObject | undefined => (isObject(o.spec) ? o.spec : undefined);
 export const statusOf = (o: KubeObject): JsonObject | undefined => (isObject(o.status) ? o.status : undefined);
 
 /** Create: a client may not set status; start from the given initial one (Go's zero struct is {}). */
@@ -33,11 +31,3 @@ export function keepAllButStatus(o: KubeObject, old: KubeObject): void {
     if (k !== 'metadata' && k !== 'status' && k !== 'apiVersion' && k !== 'kind') o[k] = clone(old[k]);
   }
 }
-
-/** The usual shape of a kind with a status subresource. */
-export function withStatus(s: Strategy): Strategy {
-  return { hasStatus: true, prepareForStatusUpdate: keepAllButStatus, validateStatusUpdate: () => [], ...s };
-}
-
-/** Shallow-merge helper that keeps strategies declarative. */
-export const strategy = (s: Strategy): Strategy => s;

@@ -27,6 +27,7 @@ export type { DeleteOptions, Strategy } from './strategy.ts';
 export { configureServiceIPFamilies } from './services.ts';
 export { eventCoreToV1, eventV1ToCore } from './eventsv1.ts';
 export { prepareForFinalize, validateFinalize } from './namespaces.ts';
+export { validateBinding } from './pods.ts';
 
 const strategies = new Map<string, Strategy>([
   ['/namespaces', namespaceStrategy],

@@ -74,7 +74,10 @@ export const namespaceStrategy: Strategy = {
   prepareForUpdate,
   validate,
   validateUpdate: () => [],
-  prepareForStatusUpdate: keepAllButStatus,
+  prepareForStatusUpdate: (ns, old) => {
+    keepAllButStatus(ns, old);
+    defaults(ns);
+  },
   validateStatusUpdate,
   selectableFields: (ns) => ({
     'status.phase': str(statusOf(ns), 'phase'),

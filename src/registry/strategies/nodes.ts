@@ -108,7 +108,10 @@ export const nodeStrategy: Strategy = {
   prepareForUpdate,
   validate,
   validateUpdate,
-  prepareForStatusUpdate: keepAllButStatus,
+  prepareForStatusUpdate: (node, old) => {
+    keepAllButStatus(node, old);
+    defaults(node);
+  },
   validateStatusUpdate: validateUpdate,
   selectableFields: (node) => ({ 'spec.unschedulable': String(isObject(node.spec) && node.spec.unschedulable === true) }),
 };

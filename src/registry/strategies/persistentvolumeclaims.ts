@@ -132,7 +132,10 @@ export const persistentVolumeClaimStrategy: Strategy = {
   prepareForUpdate,
   validate,
   validateUpdate,
-  prepareForStatusUpdate: keepAllButStatus,
+  prepareForStatusUpdate: (pvc, old) => {
+    keepAllButStatus(pvc, old);
+    defaults(pvc);
+  },
   validateStatusUpdate,
   // Upstream keeps this unprefixed field for backward compatibility.
   selectableFields: (pvc) => ({ name: pvc.metadata.name ?? '' }),

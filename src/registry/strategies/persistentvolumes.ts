@@ -62,6 +62,7 @@ function validateUpdate(pv: KubeObject, old: KubeObject): Errs {
 
 function prepareForStatusUpdate(pv: KubeObject, old: KubeObject): void {
   keepAllButStatus(pv, old);
+  defaults(pv);
   const status = statusOf(pv) ?? {};
   pv.status = status;
   const oldStatus = statusOf(old) ?? {};

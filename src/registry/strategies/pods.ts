@@ -1,8 +1,8 @@
 // core/v1 Pod (pkg/registry/core/pod/strategy.go + ValidatePodCreate/Update/StatusUpdate).
 
-import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldRequired } from '../validation/fielderrors.ts';
+import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired } from '../validation/fielderrors.ts';
 import { validateImmutable, validateName, validateQualifiedName, type Errs } from '../validation/fields.ts';
-import { asArray, asNumber, clone, deepEqual, isObject, obj, objects, semanticEqual, str, type JsonObject } from '../validation/json.ts';
+import { asArray, asNumber, clone, isObject, obj, objects, semanticEqual, str, type JsonObject } from '../validation/json.ts';
 import { inclusiveRangeError, nameIsDNSSubdomain } from '../validation/names.ts';
 import { parseIP, validateIP } from '../validation/net.ts';
 import { validatePodSpecAndAnnotations, validateTolerations } from '../validation/podspec.ts';
@@ -108,7 +108,12 @@ function validateOnlyAddedTolerations(errs: Errs, next: unknown, prev: unknown):
   const n = (asArray(next) ?? []).filter(isObject);
   for (const o of (asArray(prev) ?? []).filter(isObject)) {
     // tolerationSeconds may change; everything else of an existing toleration may not.
-    const found = n.some((t) => deepEqual({ ...o, tolerationSeconds: t.tolerationSeconds }, t));
+    const found = n.some((t) => {
+      const candidate: JsonObject = { ...o };
+      if (t.tolerationSeconds === undefined) delete candidate.tolerationSeconds;
+      else candidate.tolerationSeconds = t.tolerationSeconds;
+      return semanticEqual(candidate, t);
+    });
     if (!found) {
       errs.push(fieldForbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds'));
       return;
@@ -290,6 +295,16 @@ function gracePeriod(pod: KubeObject, options: DeleteOptions): number {
   if (phase === 'Failed' || phase === 'Succeeded') period = 0;
   if (period < 0) period = 1;
   return period;
+}
+
+/** ValidatePodBinding for the pods/binding subresource (target.kind Node or empty, target.name required). */
+export function validateBinding(binding: JsonObject): Errs {
+  const errs: Errs = [];
+  const target = obj(binding, 'target');
+  const kind = str(target, 'kind');
+  if (kind && kind !== 'Node') errs.push(fieldNotSupported('target.kind', kind, ['Node', '<empty>']));
+  if (!str(target, 'name')) errs.push(fieldRequired('target.name', ''));
+  return errs;
 }
 
 export const podStrategy: Strategy = {

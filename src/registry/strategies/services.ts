@@ -213,7 +213,11 @@ export const serviceStrategy: Strategy = {
   prepareForUpdate,
   validate,
   validateUpdate,
-  prepareForStatusUpdate: keepAllButStatus,
+  prepareForStatusUpdate: (svc, old) => {
+    keepAllButStatus(svc, old);
+    // Upstream decodes status writes with defaults too (ingress ipMode VIP).
+    defaults(svc);
+  },
   validateStatusUpdate,
   selectableFields: (svc) => {
     const spec = isObject(svc.spec) ? svc.spec : {};

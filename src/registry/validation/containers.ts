@@ -7,7 +7,7 @@ import {
 import { pushInvalidEach, validateDNS1123Label, validateEnum, validateNonnegative, validateName, type Errs } from './fields.ts';
 import { asArray, asNumber, isObject, obj, objects, str, child, index, type JsonObject } from './json.ts';
 import {
-  inclusiveRangeError, isConfigMapKey, isHTTPHeaderName, isRelaxedEnvVarName, isValidGroupID, isValidPortName,
+  isConfigMapKey, isHTTPHeaderName, isRelaxedEnvVarName, isValidGroupID, isValidPortName,
   isValidPortNum, isValidUserID, nameIsDNSSubdomain,
 } from './names.ts';
 import { ENV_FIELD_PATHS, validateObjectFieldSelector, validateResourceFieldSelector } from './downward.ts';
@@ -454,4 +454,3 @@ export function validateImageWhitespace(errs: Errs, path: string, c: JsonObject)
   if (image.trim().length !== image.length) errs.push(fieldInvalid(child(path, 'image'), image, 'must not have leading or trailing whitespace'));
 }
 
-export { validateSecurityContext, inclusiveRangeError };

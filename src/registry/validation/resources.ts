@@ -5,7 +5,7 @@ import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotFound, fieldRequi
 import { type Errs } from './fields.ts';
 import { asArray, isObject, obj, objects, str, child, index, key, type JsonObject } from './json.ts';
 import { isQualifiedName } from './names.ts';
-import { compareQuantities, parseQuantity, quantityText } from './quantity.ts';
+import { compareQuantities, parseQuantity, quantityText, quantityValue } from './quantity.ts';
 
 const STANDARD_RESOURCES = new Set([
   'cpu', 'memory', 'ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage',
@@ -62,8 +62,8 @@ export function validateResourceQuantity(errs: Errs, path: string, name: string,
 }
 
 function hugePageSize(name: string): number | undefined {
-  const v = parseQuantity(name.slice('hugepages-'.length));
-  return typeof v === 'number' && v > 0 ? v : undefined;
+  const v = quantityValue(name.slice('hugepages-'.length));
+  return v !== undefined && v > 0 ? v : undefined;
 }
 
 /** Container (and pod-overhead) resource requirements. */
@@ -149,8 +149,9 @@ function validateResourceClaims(errs: Errs, path: string, claims: unknown, podCl
 function positive(list: JsonObject | undefined, out: Map<string, number>): void {
   if (!list) return;
   for (const name of ['cpu', 'memory']) {
-    const v = parseQuantity(list[name]);
-    if (typeof v === 'number' && v > 0) out.set(name, (out.get(name) ?? 0) + v);
+    if (list[name] === undefined) continue;
+    const v = quantityValue(list[name]);
+    if (v !== undefined && v > 0) out.set(name, (out.get(name) ?? 0) + v);
   }
 }
 

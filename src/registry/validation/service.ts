@@ -6,7 +6,7 @@ import {
   pushInvalidEach, validateDNS1123Label, validateDNS1123Subdomain, validateEnum, validateLabels, validateQualifiedName,
   type Errs,
 } from './fields.ts';
-import { asArray, asNumber, asString, isObject, obj, objects, str, child, index, key, type JsonObject } from './json.ts';
+import { asArray, asNumber, asString, obj, objects, str, child, index, key, type JsonObject } from './json.ts';
 import { isValidPortName, isValidPortNum } from './names.ts';
 import { isIPv6String, parseIP, validateCIDR, validateIP, validateNonSpecialIP } from './net.ts';
 

@@ -6,7 +6,7 @@ import { validateDNS1123Label, type Errs } from './fields.ts';
 import { asArray, isObject, num, obj, objects, str, child, index, type JsonObject } from './json.ts';
 import { isDNS1123Subdomain } from './names.ts';
 import { validateTemplateObjectMeta } from './objectmeta.ts';
-import { parseQuantity } from './quantity.ts';
+import { quantityValue } from './quantity.ts';
 import { validateObjectFieldSelector, validateResourceFieldSelector, VOLUME_FIELD_PATHS } from './downward.ts';
 import { validateCSIVolume, validateHostPath, validateNFS, validatePathNoBacksteps, validatePersistentVolumeClaimSpec } from './storage.ts';
 
@@ -154,8 +154,8 @@ function validateSource(errs: Errs, path: string, vol: JsonObject, podName: stri
     const p = child(path, s);
     switch (s) {
       case 'emptyDir': {
-        const limit = parseQuantity(src.sizeLimit);
-        if (src.sizeLimit !== undefined && src.sizeLimit !== null && (limit instanceof Error || limit < 0)) {
+        const limit = src.sizeLimit === undefined || src.sizeLimit === null ? 0 : quantityValue(src.sizeLimit);
+        if (limit === undefined || limit < 0) {
           errs.push(fieldForbidden(child(p, 'sizeLimit'), 'SizeLimit field must be a valid resource quantity'));
         }
         break;

@@ -3,7 +3,7 @@
 
 import { fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired } from './fielderrors.ts';
 import { pushInvalidEach, stringMap, validateLabels, validateAnnotations, validateNonnegative, type Errs } from './fields.ts';
-import { asArray, asNumber, isObject, obj, str, child, type JsonObject } from './json.ts';
+import { asNumber, isObject, obj, str, type JsonObject } from './json.ts';
 import { isValidPercent } from './names.ts';
 import { validatePodSpecificAnnotations, validatePodTemplateSpec } from './podspec.ts';
 import { isEmptySelector, isParseableSelector, mapSelectorMatches, selectorMatches, validateLabelSelector } from './selectors.ts';
@@ -43,19 +43,24 @@ function validateWorkloadSelector(errs: Errs, spec: JsonObject, kind: 'deploymen
   return isParseableSelector(sel);
 }
 
+/**
+ * The template check as upstream runs it on the converted selector: a missing selector converts
+ * to "nothing" (matches no labels), an empty one to "everything" (the check is skipped).
+ */
+function templateMatchesSelector(sel: unknown, labels: Record<string, string>): boolean {
+  if (sel === undefined || sel === null) return false;
+  return isEmptySelector(sel) || selectorMatches(sel, labels);
+}
+
 function templateLabels(spec: JsonObject): Record<string, string> {
   return stringMap(obj(obj(spec, 'template'), 'metadata')?.labels);
 }
 
 /** ValidatePodTemplateSpecForReplicaSet (Deployments and ReplicaSets). */
 function validateTemplateForReplicaSet(errs: Errs, spec: JsonObject, kindLabel: string): void {
-  const template = spec.template;
-  if (!isObject(template)) {
-    errs.push(fieldRequired('spec.template', ''));
-    return;
-  }
-  const sel = spec.selector;
-  if (!isEmptySelector(sel) && !selectorMatches(sel, templateLabels(spec))) {
+  // The template is a struct (never nil) in apps/v1: a missing one validates as empty.
+  const template = isObject(spec.template) ? spec.template : {};
+  if (!templateMatchesSelector(spec.selector, templateLabels(spec))) {
     errs.push(fieldInvalid('spec.template.metadata.labels', obj(obj(template, 'metadata'), 'labels') ?? null, '`selector` does not match template `labels`'));
   }
   validatePodTemplateSpec(errs, 'spec.template', template);
@@ -158,8 +163,7 @@ export function validateStatefulSetSpec(errs: Errs, spec: JsonObject): void {
   else if (!template) errs.push(fieldRequired('spec.template', ''));
   else {
     // Upstream checks only the template's metadata here; the pod spec is validated when pods are made.
-    const sel = spec.selector;
-    if (!isEmptySelector(sel) && !selectorMatches(sel, templateLabels(spec))) {
+    if (!templateMatchesSelector(spec.selector, templateLabels(spec))) {
       errs.push(fieldInvalid('spec.template.metadata.labels', obj(obj(template, 'metadata'), 'labels') ?? null, '`selector` does not match template `labels`'));
     }
     const meta = obj(template, 'metadata');
