@@ -72,9 +72,17 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Spawn `skiff up` (node --import tsx src/cli/main.ts up ...) and wait for ready + /readyz. */
+/** Build the bundle that `npm run skiff` runs (scripts/skiff.sh does this when sources change). */
+async function buildBundle(): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const c = spawn('bash', ['scripts/skiff.sh', 'help'], { cwd: ROOT, stdio: 'ignore' });
+    c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bundling failed (${code})`))));
+  });
+}
+
+/** Spawn `skiff up` as `npm run skiff -- up` runs it (node dist/skiff.mjs up ...) and wait for ready + /readyz. */
 async function skiffUp(dataDir: string): Promise<Started> {
-  const args = ['--import', 'tsx', 'src/cli/main.ts', 'up', '--data-dir', dataDir, '--port', '0', '--log-level', 'error'];
+  const args = ['dist/skiff.mjs', 'up', '--data-dir', dataDir, '--port', '0', '--log-level', 'error'];
   const t0 = now();
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = onCleanup(() => stopChild(child));
@@ -114,11 +122,12 @@ async function vmRssMb(pid: number): Promise<number> {
 
 async function coldStarts(report: Report): Promise<void> {
   const dir = await tempDir('up');
+  await buildBundle();
   const first = await skiffUp(dir);
   await first.stop();
   const second = await skiffUp(dir);
   try {
-    const how = 'node --import tsx src/cli/main.ts up --port 0';
+    const how = 'node dist/skiff.mjs up --port 0 (what npm run skiff -- up execs)';
     report.add(SECTION, 'cold start, first (new data dir, PKI)', first.totalMs, 'ms', undefined, `${how}; "ready" line at ${first.readyLineMs.toFixed(0)} ms`);
     report.add(SECTION, 'cold start, second (same data dir)', second.totalMs, 'ms', { op: '<=', value: 300 }, `"ready" line at ${second.readyLineMs.toFixed(0)} ms`);
     await sleep(1_500);

@@ -16,9 +16,14 @@ import type { DeleteOptions, Strategy } from './strategies/strategy.ts';
 import type { FieldSelector, LabelSelector } from './selection.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './validation/objectmeta.ts';
 import { semanticEqual } from './validation/json.ts';
+import { trackUpdate } from '../server/apply/managedfields.ts';
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Who makes the change, for metadata.managedFields (fieldManager, or derived from the User-Agent). */
+  fieldManager?: string;
+  /** managedFields were already computed (server-side apply): keep them as they are. */
+  managedFieldsSet?: boolean;
 }
 
 /** Hooks for resources whose writes touch other state (Service IP and port allocation). */
@@ -88,6 +93,10 @@ export class GenericRegistry {
   }
 
   // ---- reads ----
+
+  cacherHas(namespace: string | undefined, name: string): boolean {
+    return this.cacher.get(this.storageResource, this.key(namespace, name)) !== undefined;
+  }
 
   getEntry(namespace: string | undefined, name: string): Entry {
     const e = this.cacher.get(this.storageResource, this.key(namespace, name));
@@ -227,6 +236,11 @@ export class GenericRegistry {
     const errs = validateObjectMeta(meta, { namespaced: this.info.namespaced, nameIsLabel: this.strategy.nameIsLabel, validateName: this.strategy.validateName });
     errs.push(...(this.strategy.validate?.(obj) ?? []));
     this.throwIfInvalid(obj, errs);
+    if (!opts.managedFieldsSet) {
+      const mf = trackUpdate(undefined, obj, opts.fieldManager ?? 'unknown', groupVersion(this.info));
+      if (mf) meta.managedFields = mf;
+      else delete meta.managedFields;
+    }
     this.checkNamespaceForCreate(meta.namespace, meta.name!);
     const key = this.key(meta.namespace, meta.name!);
     if (this.cacher.get(this.storageResource, key)) throw alreadyExists(this.qualified, meta.name!);
@@ -317,7 +331,7 @@ export class GenericRegistry {
   }
 
   /** Apply a client's full object (PUT) onto the current one. */
-  updateFrom(current: KubeObject, body: KubeObject, subresource: Subresource): KubeObject {
+  updateFrom(current: KubeObject, body: KubeObject, subresource: Subresource, opts: WriteOptions = {}): KubeObject {
     this.checkTypeMeta(body);
     const name = current.metadata.name!;
     if (!isObject(body.metadata)) body.metadata = {};
@@ -364,6 +378,11 @@ export class GenericRegistry {
       errs.push(...(this.strategy.validateUpdate?.(obj, current) ?? this.strategy.validate?.(obj) ?? []));
     }
     this.throwIfInvalid(obj, errs);
+    if (!opts.managedFieldsSet) {
+      const mf = trackUpdate(current, obj, opts.fieldManager ?? 'unknown', groupVersion(this.info), subresource);
+      if (mf) m.managedFields = mf;
+      else delete m.managedFields;
+    }
     return obj;
   }
 
@@ -374,7 +393,7 @@ export class GenericRegistry {
       // The client's object is used as given on the first try and copied on retries.
       const b = first ? (body as KubeObject) : clone(body as KubeObject);
       first = false;
-      return this.updateFrom(current, b, subresource);
+      return this.updateFrom(current, b, subresource, opts);
     }, opts);
   }
 

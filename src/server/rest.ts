@@ -5,9 +5,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ResourceInfo, groupVersion } from '../../api/resources.ts';
 import {
   StatusError, badRequest, conflict, invalid, methodNotAllowed, notFound, pathNotFound,
-  fieldRequired, fieldInvalid, expired,
+  fieldRequired, fieldInvalid, fieldForbidden, expired,
 } from './errors.ts';
-import type { GenericRegistry, Subresource } from '../registry/generic.ts';
+import type { GenericRegistry, Subresource, WriteOptions } from '../registry/generic.ts';
 import { clone, parseResourceVersion } from '../registry/generic.ts';
 import { type FieldSelector, allFields, parseFieldSelector, parseLabelSelector, labelSelectorString, type MetaLabelSelector } from '../registry/selection.ts';
 import { type KubeObject, isObject, now } from '../registry/object.ts';
@@ -17,6 +17,7 @@ import { type BodyKind, decodeDocument, readBody, requireKind } from './body.ts'
 import { applyPatchOfKind } from './patch.ts';
 import { type ResponseFormat, negotiate, sendJson, sendObject, successStatus } from './respond.ts';
 import { WatchStream } from './watchstream.ts';
+import { apply as applyFields, managerFromUserAgent } from './apply/managedfields.ts';
 
 export interface RestContext {
   registries: Map<ResourceInfo, GenericRegistry>;
@@ -27,7 +28,8 @@ export interface RestContext {
 type Query = URLSearchParams;
 
 const WRITE_KINDS: readonly BodyKind[] = ['json', 'yaml'];
-const PATCH_KINDS: readonly BodyKind[] = ['json-patch', 'merge-patch', 'strategic-merge-patch'];
+const PATCH_KINDS: readonly BodyKind[] = ['json-patch', 'merge-patch', 'strategic-merge-patch', 'apply-patch'];
+const NON_APPLY_PATCH_KINDS: readonly BodyKind[] = ['json-patch', 'merge-patch', 'strategic-merge-patch'];
 
 export async function handleResource(ctx: RestContext, req: IncomingMessage, res: ServerResponse, r: ResourceRequest, query: Query): Promise<void> {
   const registry = ctx.registries.get(r.resource);
@@ -61,6 +63,15 @@ export async function handleResource(ctx: RestContext, req: IncomingMessage, res
   }
 }
 
+/** dryRun and the field manager of a write, from its query and User-Agent. */
+function writeOptions(req: IncomingMessage, query: Query): WriteOptions {
+  const fieldManager = query.get('fieldManager') ?? managerFromUserAgent(req.headers['user-agent']);
+  if (fieldManager.length > 128) {
+    throw invalid('PatchOptions', 'meta.k8s.io', '', [fieldInvalid('fieldManager', fieldManager, 'must be at most 128 characters')]);
+  }
+  return { dryRun: isDryRun(query), fieldManager };
+}
+
 function isDryRun(query: Query): boolean {
   const d = query.getAll('dryRun');
   if (d.length === 0) return false;
@@ -82,7 +93,7 @@ async function handleMain(
       }
       case 'POST': {
         const body = await readDocument(req, WRITE_KINDS);
-        const obj = await registry.create(r.namespace, body, { dryRun: isDryRun(query) });
+        const obj = await registry.create(r.namespace, body, writeOptions(req, query));
         return sendObject(res, 201, registry.strategy.fromStorage ? obj : obj, format, registry.serialized.get(obj));
       }
       case 'DELETE':
@@ -109,7 +120,7 @@ async function handleObjectVerb(
   registry: GenericRegistry, req: IncomingMessage, res: ServerResponse, namespace: string | undefined,
   name: string, sub: Subresource, query: Query, format: ResponseFormat, method: string,
 ): Promise<void> {
-  const dryRun = { dryRun: method !== 'GET' && isDryRun(query) };
+  const opts = method === 'GET' || method === 'DELETE' ? { dryRun: method === 'DELETE' && isDryRun(query) } : writeOptions(req, query);
   switch (method) {
     case 'GET': {
       const e = registry.getEntry(namespace, name);
@@ -117,12 +128,14 @@ async function handleObjectVerb(
     }
     case 'PUT': {
       const body = await readDocument(req, WRITE_KINDS);
-      const obj = await registry.update(namespace, name, body, sub, dryRun);
+      const obj = await registry.update(namespace, name, body, sub, opts);
       return sendObject(res, 200, obj, format, registry.serialized.get(obj));
     }
     case 'PATCH': {
       const kind = requireKind(req.headers['content-type'], PATCH_KINDS);
       const patch = decodeDocument(await readBody(req), kind);
+      if (kind === 'apply-patch') return serverSideApply(registry, res, namespace, name, sub, patch, query, opts, format);
+      if (query.has('force')) throw invalid('PatchOptions', 'meta.k8s.io', '', [fieldForbidden('force', 'may not be specified for non-apply patch')]);
       const obj = await registry.guaranteedUpdate(namespace, name, (current) => {
         const patched = applyPatchOfKind(kind, clone(current), patch);
         if (!isObject(patched)) throw badRequest('the patch did not produce an object');
@@ -130,15 +143,15 @@ async function handleObjectVerb(
         // A resourceVersion in the patch is a precondition; otherwise the patch applies to whatever is current.
         const patchRv = isObject(patch) && isObject(patch.metadata) ? patch.metadata.resourceVersion : undefined;
         if (typeof patchRv !== 'string' && isObject(p.metadata)) p.metadata.resourceVersion = current.metadata.resourceVersion;
-        return registry.updateFrom(current, p, sub);
-      }, dryRun);
+        return registry.updateFrom(current, p, sub, opts);
+      }, opts);
       return sendObject(res, 200, obj, format, registry.serialized.get(obj));
     }
     case 'DELETE': {
       if (sub) throw methodNotAllowed(method, registry.info.kind);
       if (!registry.info.verbs.includes('delete')) throw methodNotAllowed(method, registry.info.kind);
       const options = await readDeleteOptions(req, query);
-      const { obj } = await registry.delete(namespace, name, options, { dryRun: dryRun.dryRun || (options.dryRun?.includes('All') ?? false) });
+      const { obj } = await registry.delete(namespace, name, options, { dryRun: !!opts.dryRun || (options.dryRun?.includes('All') ?? false) });
       // Deleted at once → 200; kept for graceful deletion or finalizers → 202 upstream only for async; 200 is what kubectl expects.
       return sendObject(res, 200, obj, format);
     }
@@ -351,6 +364,61 @@ async function deleteCollection(registry: GenericRegistry, req: IncomingMessage,
   sendObject(res, 200, { kind: info.listKind, apiVersion: groupVersion(info), metadata: { resourceVersion: String(registry.list(namespace, { label: parseLabelSelector(undefined), field: allFields, limit: 1 }).revision) }, items: deleted }, format);
 }
 
+// ---- server-side apply ----
+
+async function serverSideApply(
+  registry: GenericRegistry, res: ServerResponse, namespace: string | undefined, name: string, sub: Subresource,
+  patch: unknown, query: Query, opts: WriteOptions, format: ResponseFormat,
+): Promise<void> {
+  const info = registry.info;
+  if (!query.get('fieldManager')) {
+    throw invalid('PatchOptions', 'meta.k8s.io', '', [fieldRequired('fieldManager', 'is required for apply patch')]);
+  }
+  const force = query.get('force') === 'true';
+  if (!isObject(patch)) throw badRequest('the body of an apply patch must be an object');
+  const applied = patch as KubeObject;
+  const gv = groupVersion(info);
+  if (applied.apiVersion !== gv || applied.kind !== info.kind) {
+    throw badRequest(`the ${applied.apiVersion === gv ? 'kind' : 'API version'} in the data (${applied.apiVersion === gv ? applied.kind : applied.apiVersion}) does not match the expected ${applied.apiVersion === gv ? 'kind' : 'API version'} (${applied.apiVersion === gv ? info.kind : gv})`);
+  }
+  if (!isObject(applied.metadata)) applied.metadata = {};
+  if (applied.metadata.name !== undefined && applied.metadata.name !== name) {
+    throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  const manager = opts.fieldManager!;
+  const applyOpts: WriteOptions = { ...opts, managedFieldsSet: true };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const exists = registry.cacherHas(namespace, name);
+    if (!exists) {
+      if (sub) throw notFound(registry.qualified, name);
+      const { object, managedFields } = applyFields(undefined, clone(applied), manager, gv, force, '');
+      object.metadata.name = name;
+      if (managedFields) object.metadata.managedFields = managedFields;
+      try {
+        const created = await registry.create(namespace, object, applyOpts);
+        return sendObject(res, 201, created, format, registry.serialized.get(created));
+      } catch (e) {
+        if (e instanceof StatusError && e.reason === 'AlreadyExists') continue;
+        throw e;
+      }
+    }
+    try {
+      const obj = await registry.guaranteedUpdate(namespace, name, (current) => {
+        const { object, managedFields } = applyFields(current, clone(applied), manager, gv, force, sub ?? '');
+        object.metadata.resourceVersion = current.metadata.resourceVersion;
+        if (managedFields) object.metadata.managedFields = managedFields;
+        else delete object.metadata.managedFields;
+        return registry.updateFrom(current, object, sub, applyOpts);
+      }, applyOpts);
+      return sendObject(res, 200, obj, format, registry.serialized.get(obj));
+    } catch (e) {
+      if (e instanceof StatusError && e.code === 404) continue;
+      throw e;
+    }
+  }
+  throw conflict(registry.qualified, name, 'the object was created and deleted while applying; please retry');
+}
+
 // ---- scale ----
 
 interface Scale {
@@ -381,11 +449,12 @@ function scaleOf(obj: KubeObject): Scale {
 
 async function handleScale(registry: GenericRegistry, req: IncomingMessage, res: ServerResponse, namespace: string | undefined, name: string, query: Query, format: ResponseFormat, method: string): Promise<void> {
   if (method === 'GET') return sendObject(res, 200, scaleOf(registry.getEntry(namespace, name).object), format);
+  const opts = writeOptions(req, query);
   let patchKind: BodyKind | undefined;
   let doc: unknown;
   if (method === 'PUT') doc = await readDocument(req, WRITE_KINDS);
   else if (method === 'PATCH') {
-    patchKind = requireKind(req.headers['content-type'], PATCH_KINDS);
+    patchKind = requireKind(req.headers['content-type'], NON_APPLY_PATCH_KINDS);
     doc = decodeDocument(await readBody(req), patchKind);
   } else throw methodNotAllowed(method, 'Scale');
   const obj = await registry.guaranteedUpdate(namespace, name, (current) => {
@@ -402,8 +471,8 @@ async function handleScale(registry: GenericRegistry, req: IncomingMessage, res:
     }
     const next = clone(current);
     (next.spec as { replicas?: number }).replicas = replicas;
-    return registry.updateFrom(current, next, '');
-  }, { dryRun: isDryRun(query) });
+    return registry.updateFrom(current, next, '', opts);
+  }, opts);
   sendObject(res, 200, scaleOf(obj), format);
 }
 
