@@ -15,6 +15,7 @@ import { Cacher, type FieldsFn } from './watch/cacher.ts';
 import { GenericRegistry } from './registry/generic.ts';
 import { strategyFor } from './registry/strategies/index.ts';
 import { serviceHooks } from './registry/services.ts';
+import { advertiseAddress, ensureSystemNamespaces, reconcileKubernetesService } from './server/bootstrap.ts';
 import type { KubeObject } from './registry/object.ts';
 import { createLogger, type Level } from './log.ts';
 
@@ -43,9 +44,6 @@ export interface Skiff {
   close(): Promise<void>;
 }
 
-const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-/** The first address of the service CIDR belongs to the API server's own Service. */
-const KUBERNETES_SERVICE_IP = '10.96.0.1';
 
 export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   const logger = createLogger(options.logLevel ?? 'warn');
@@ -79,12 +77,9 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   const servicesRegistry = [...registries.values()].find((g) => g.info.group === '' && g.info.plural === 'services')!;
   services.rebuild(servicesRegistry.list(undefined, { label: { requirements: [], empty: true }, field: { requirements: [], empty: true } }).items.map((e) => e.object));
 
-  const namespaces = [...registries.values()].find((g) => g.info.group === '' && g.info.plural === 'namespaces')!;
-  for (const name of SYSTEM_NAMESPACES) {
-    if (!cacher.get('namespaces', `/registry/namespaces/${name}`)) {
-      await namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-    }
-  }
+  const byName = (group: string, plural: string) => [...registries.values()].find((g) => g.info.group === group && g.info.plural === plural)!;
+  const bootstrap = { namespaces: byName('', 'namespaces'), services: servicesRegistry, endpoints: byName('', 'endpoints'), endpointSlices: byName('discovery.k8s.io', 'endpointslices') };
+  await ensureSystemNamespaces(bootstrap);
 
   let ready = false;
   const server = new ApiServer({
@@ -95,14 +90,7 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
     ready: () => ready,
   });
   const port = await server.listen(options.port ?? 0, host);
-  // The `kubernetes` Service in default, as upstream's bootstrap controller keeps it.
-  if (!cacher.get('services', '/registry/services/default/kubernetes')) {
-    await servicesRegistry.create('default', {
-      apiVersion: 'v1', kind: 'Service',
-      metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
-      spec: { type: 'ClusterIP', clusterIP: KUBERNETES_SERVICE_IP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }], sessionAffinity: 'None' },
-    });
-  }
+  await reconcileKubernetesService(bootstrap, port, advertiseAddress(host));
 
   const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `https://${urlHost}:${port}`;
