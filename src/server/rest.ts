@@ -17,6 +17,8 @@ import { type BodyKind, decodeDocument, readBody, requireKind } from './body.ts'
 import { applyPatchOfKind } from './patch.ts';
 import { type ResponseFormat, negotiate, sendJson, sendObject, successStatus } from './respond.ts';
 import { WatchStream } from './watchstream.ts';
+import { type TableOptions, tableOptionsFrom, toTable, watchTable } from './table.ts';
+import type { EventView } from '../watch/cacher.ts';
 import { apply as applyFields, managerFromUserAgent } from './apply/managedfields.ts';
 
 export interface RestContext {
@@ -88,8 +90,8 @@ async function handleMain(
     switch (method) {
       case 'GET': {
         const w = query.get('watch');
-        if (r.watchPrefix || w === 'true' || w === '1') return watch(ctx, registry, req, res, r.namespace, query);
-        return list(registry, res, r.namespace, query, format);
+        if (r.watchPrefix || w === 'true' || w === '1') return watch(ctx, registry, req, res, r.namespace, query, format);
+        return list(registry, req, res, r.namespace, query, format);
       }
       case 'POST': {
         const body = await readDocument(req, WRITE_KINDS);
@@ -106,7 +108,7 @@ async function handleMain(
   if (r.watchPrefix) {
     if (method !== 'GET') throw methodNotAllowed(method, info.kind);
     query.set('fieldSelector', mergeNameSelector(query.get('fieldSelector'), r.name));
-    return watch(ctx, registry, req, res, r.namespace, query);
+    return watch(ctx, registry, req, res, r.namespace, query, format);
   }
   return handleObjectVerb(registry, req, res, r.namespace, r.name, '', query, format, method);
 }
@@ -124,6 +126,11 @@ async function handleObjectVerb(
   switch (method) {
     case 'GET': {
       const e = registry.getEntry(namespace, name);
+      if (format === 'table') {
+        const obj = registry.served(e);
+        const table = toTable(registry.info.group, registry.info.plural, [obj], { resourceVersion: obj.metadata.resourceVersion }, tableOptionsFrom(req.headers.accept, query));
+        return sendJson(res, 200, JSON.stringify(table));
+      }
       return sendObject(res, 200, registry.served(e), format, registry.strategy.fromStorage ? undefined : e.json);
     }
     case 'PUT': {
@@ -223,7 +230,7 @@ function parseLimit(query: Query): number | undefined {
   return Number(l);
 }
 
-function list(registry: GenericRegistry, res: ServerResponse, namespace: string | undefined, query: Query, format: ResponseFormat): void {
+function list(registry: GenericRegistry, req: IncomingMessage, res: ServerResponse, namespace: string | undefined, query: Query, format: ResponseFormat): void {
   const info = registry.info;
   const { label, field } = selectorsOf(registry, query);
   const rv = query.get('resourceVersion') ?? undefined;
@@ -246,6 +253,11 @@ function list(registry: GenericRegistry, res: ServerResponse, namespace: string 
   if (result.remainingItemCount !== undefined) metadata += `,"remainingItemCount":${result.remainingItemCount}`;
   metadata += '}';
   const head = `{"kind":"${info.listKind}","apiVersion":"${groupVersion(info)}","metadata":${metadata},"items":[`;
+  if (format === 'table') {
+    const table = toTable(info.group, info.plural, result.items.map((e) => registry.served(e)),
+      { resourceVersion: String(result.revision), continue: cont, remainingItemCount: result.remainingItemCount }, tableOptionsFrom(req.headers.accept, query));
+    return sendJson(res, 200, JSON.stringify(table));
+  }
   if (format === 'yaml') {
     const items = result.items.map((e) => registry.served(e));
     return sendObject(res, 200, { kind: info.listKind, apiVersion: groupVersion(info), metadata: JSON.parse(metadata), items }, 'yaml');
@@ -290,8 +302,9 @@ function fieldForbiddenNoRv() {
 /** Upstream picks a random watch timeout in [min, 2*min) with a 30-minute minimum. */
 const defaultWatchTimeoutMs = () => (1800 + Math.floor(Math.random() * 1800)) * 1000;
 
-function watch(ctx: RestContext, registry: GenericRegistry, req: IncomingMessage, res: ServerResponse, namespace: string | undefined, query: Query): void {
+function watch(ctx: RestContext, registry: GenericRegistry, req: IncomingMessage, res: ServerResponse, namespace: string | undefined, query: Query, format: ResponseFormat): void {
   const info = registry.info;
+  const tableOpts = format === 'table' ? tableOptionsFrom(req.headers.accept, query) : undefined;
   const { label, field } = selectorsOf(registry, query);
   const timeout = query.get('timeoutSeconds');
   if (timeout !== null && !/^\d+$/.test(timeout)) throw badRequest(`invalid timeoutSeconds: ${timeout}`);
@@ -316,9 +329,7 @@ function watch(ctx: RestContext, registry: GenericRegistry, req: IncomingMessage
     bookmarkIntervalMs: ctx.bookmarkIntervalMs,
     timeoutMs: timeout !== null ? Number(timeout) * 1000 : defaultWatchTimeoutMs(),
     currentRevision: ctx.currentRevision,
-    transform: registry.strategy.fromStorage
-      ? (v) => `{"type":"${v.type}","object":${JSON.stringify(registry.strategy.fromStorage!(clone(v.entry.object)))}}\n`
-      : undefined,
+    transform: watchTransform(registry, tableOpts),
   });
   let stop: (() => void) | undefined;
   try {
@@ -338,6 +349,20 @@ function watch(ctx: RestContext, registry: GenericRegistry, req: IncomingMessage
   }
   stream.onClose = () => stop?.();
   req.on('close', () => stream.end());
+}
+
+/** Watch events in the served form: converted (events.k8s.io) and/or as one-row Tables (kubectl get -w). */
+function watchTransform(registry: GenericRegistry, tableOpts: TableOptions | undefined): ((v: EventView) => string) | undefined {
+  const convert = registry.strategy.fromStorage;
+  if (!convert && !tableOpts) return undefined;
+  let first = true;
+  return (v) => {
+    const obj = convert ? convert(clone(v.entry.object)) : v.entry.object;
+    if (!tableOpts) return `{"type":"${v.type}","object":${JSON.stringify(obj)}}\n`;
+    const table = watchTable(registry.info.group, registry.info.plural, obj, first, tableOpts);
+    first = false;
+    return `{"type":"${v.type}","object":${JSON.stringify(table)}}\n`;
+  };
 }
 
 function fieldForbiddenBookmarks() {
