@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSkiff, type Skiff } from '../../src/index.ts';
 
-const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
+import { kubectlVersions } from './kubectl-versions.ts';
 
 interface Deployment {
   metadata: { labels?: Record<string, string>; annotations?: Record<string, string>; managedFields?: { manager: string; operation: string; fieldsV1: Record<string, unknown> }[] };
   spec: { replicas: number; template: { spec: { containers: { name: string; image: string; env?: { name: string }[]; ports?: { containerPort: number }[] }[] } } };
 }
 
-describe('kubectl apply', function () {
+for (const { label, path: KUBECTL } of kubectlVersions()) describe(`kubectl ${label} apply`, function () {
   this.timeout(60_000);
   let skiff: Skiff;
   let work: string;
