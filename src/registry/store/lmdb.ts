@@ -141,7 +141,7 @@ export class LmdbBackend implements Backend {
       this.pending.push({ event, log, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        queueMicrotask(() => this.flush());
+        setImmediate(() => this.flush());
       }
     });
   }
