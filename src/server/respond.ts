@@ -33,8 +33,10 @@ export function negotiate(accept: string | undefined): ResponseFormat {
 }
 
 export function sendJson(res: ServerResponse, code: number, body: string): void {
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+  // Encode once: Buffer.byteLength followed by end(string) would encode the body twice.
+  const buf = Buffer.from(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': buf.length });
+  res.end(buf);
 }
 
 export function sendObject(res: ServerResponse, code: number, obj: unknown, format: ResponseFormat, serialized?: string): void {
