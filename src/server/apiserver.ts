@@ -5,7 +5,7 @@ import https from 'node:https';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
-import { Authenticator } from './authn.ts';
+import { Authenticator, type UserInfo, USER_ANONYMOUS, GROUP_UNAUTHENTICATED } from './authn.ts';
 import { StatusError, pathNotFound, toStatusError, unauthorized } from './errors.ts';
 import { resolvePath } from './requestinfo.ts';
 import { type RestContext, handleResource } from './rest.ts';
@@ -21,6 +21,8 @@ export interface ApiServerOptions {
   /** Answers /readyz once everything the server depends on is up. */
   ready: () => boolean;
 }
+
+const ANONYMOUS: UserInfo = { username: USER_ANONYMOUS, groups: [GROUP_UNAUTHENTICATED] };
 
 export const VERSION_INFO = {
   major: '1',
@@ -88,8 +90,9 @@ export class ApiServer {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
+    let user: UserInfo | undefined;
     if (!isPublicPath(path)) {
-      const user = this.opts.authenticator.authenticate(req);
+      user = this.opts.authenticator.authenticate(req);
       if (!user) {
         sendStatusError(req, res, unauthorized());
         return;
@@ -100,7 +103,7 @@ export class ApiServer {
         const resolved = resolvePath(path);
         if (resolved.kind === 'resource') {
           const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
-          handleResource(this.opts.rest, req, res, resolved.request, query).catch((e: unknown) => this.fail(req, res, e));
+          handleResource(this.opts.rest, req, res, resolved.request, query, user ?? ANONYMOUS).catch((e: unknown) => this.fail(req, res, e));
           return;
         }
         if (resolved.kind === 'unknown-resource') throw pathNotFound();

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import yaml from 'js-yaml';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from './errors.ts';
+import { decodeProtobufBody } from './protobuf/index.ts';
 
 /** Upstream's default request body limit for writes. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -63,6 +64,8 @@ export function bodyKind(contentType: string | undefined): BodyKind | undefined 
 
 /** Decode a JSON or YAML document into a plain value; malformed input is a 400. */
 export function decodeDocument(buf: Buffer, kind: BodyKind): unknown {
+  // kubectl 1.32+ typed clients write protobuf; everything downstream works on the JSON form.
+  if (kind === 'protobuf') return decodeProtobufBody(buf).object;
   const text = buf.toString('utf8');
   if (kind === 'yaml' || kind === 'apply-patch') {
     try {

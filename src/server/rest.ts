@@ -17,32 +17,38 @@ import { type BodyKind, decodeDocument, readBody, requireKind } from './body.ts'
 import { applyPatchOfKind } from './patch.ts';
 import { type ResponseFormat, negotiate, sendJson, sendObject, successStatus } from './respond.ts';
 import { WatchStream } from './watchstream.ts';
+import type { UserInfo } from './authn.ts';
+import { localSubjectAccessReview, selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from './reviews.ts';
 import { type TableOptions, tableOptionsFrom, toTable, watchTable } from './table.ts';
 import type { EventView } from '../watch/cacher.ts';
 import { apply as applyFields, managerFromUserAgent } from './apply/managedfields.ts';
 
 export interface RestContext {
   registries: Map<ResourceInfo, GenericRegistry>;
+  /** Looks up a bearer token (TokenReview). */
+  authenticateToken?: (token: string) => UserInfo | undefined;
   bookmarkIntervalMs: number;
   currentRevision: () => number;
 }
 
 type Query = URLSearchParams;
 
-const WRITE_KINDS: readonly BodyKind[] = ['json', 'yaml'];
+const WRITE_KINDS: readonly BodyKind[] = ['json', 'yaml', 'protobuf'];
 const PATCH_KINDS: readonly BodyKind[] = ['json-patch', 'merge-patch', 'strategic-merge-patch', 'apply-patch'];
 const NON_APPLY_PATCH_KINDS: readonly BodyKind[] = ['json-patch', 'merge-patch', 'strategic-merge-patch'];
 
-export async function handleResource(ctx: RestContext, req: IncomingMessage, res: ServerResponse, r: ResourceRequest, query: Query): Promise<void> {
+export async function handleResource(ctx: RestContext, req: IncomingMessage, res: ServerResponse, r: ResourceRequest, query: Query, user: UserInfo): Promise<void> {
   const registry = ctx.registries.get(r.resource);
   const method = req.method ?? 'GET';
   if (r.resource.namespaced && r.name !== undefined && r.namespace === undefined) throw pathNotFound();
   if (!registry) {
-    // Virtual create-only kinds (bindings) are served through their owner.
-    if (r.resource.plural === 'bindings' && method === 'POST' && r.namespace && !r.name) {
-      return bindPod(ctx, req, res, r.namespace, undefined, query);
-    }
-    throw methodNotAllowed(method, r.resource.kind);
+    // Virtual create-only kinds: bindings go to their pod, reviews are answered from the request.
+    if (method !== 'POST' || r.name !== undefined) throw methodNotAllowed(method, r.resource.kind);
+    if (r.resource.plural === 'bindings' && r.namespace) return bindPod(ctx, req, res, r.namespace, undefined, query);
+    const review = reviewHandlers[r.resource.plural];
+    if (!review) throw methodNotAllowed(method, r.resource.kind);
+    const body = await readDocument(req, WRITE_KINDS);
+    return sendJson(res, 201, JSON.stringify(review(body, user, r.namespace ?? '', ctx)));
   }
   const format = negotiate(req.headers.accept);
   const sub = r.subresource;
@@ -176,7 +182,7 @@ async function readDeleteOptions(req: IncomingMessage, query: Query): Promise<De
   const buf = await readBody(req);
   let options: DeleteOptions = {};
   if (buf.length > 0) {
-    const doc = decodeDocument(buf, 'json');
+    const doc = decodeDocument(buf, requireKind(req.headers['content-type'], WRITE_KINDS));
     if (doc !== null && !isObject(doc)) throw badRequest('DeleteOptions must be a JSON object');
     options = (doc ?? {}) as DeleteOptions;
   }
@@ -205,8 +211,12 @@ async function readDeleteOptions(req: IncomingMessage, query: Query): Promise<De
 function selectorsOf(registry: GenericRegistry, query: Query): { label: ReturnType<typeof parseLabelSelector>; field: FieldSelector } {
   const label = parseLabelSelector(query.get('labelSelector') ?? undefined);
   const fs = query.get('fieldSelector');
-  const field = fs ? parseFieldSelector(fs, selectableFieldNames(registry)) : allFields;
-  return { label, field };
+  const conversion = registry.strategy.fieldLabelConversion;
+  if (!fs) return { label, field: allFields };
+  if (!conversion) return { label, field: parseFieldSelector(fs, selectableFieldNames(registry)) };
+  // Select on the stored form: served field labels map onto stored ones.
+  const served = parseFieldSelector(fs, new Set(['metadata.name', 'metadata.namespace', ...Object.keys(conversion)]));
+  return { label, field: { ...served, requirements: served.requirements.map((r) => ({ ...r, field: conversion[r.field] ?? r.field })) } };
 }
 
 const selectableCache = new WeakMap<GenericRegistry, Set<string>>();
@@ -388,6 +398,19 @@ async function deleteCollection(registry: GenericRegistry, req: IncomingMessage,
   const info = registry.info;
   sendObject(res, 200, { kind: info.listKind, apiVersion: groupVersion(info), metadata: { resourceVersion: String(registry.list(namespace, { label: parseLabelSelector(undefined), field: allFields, limit: 1 }).revision) }, items: deleted }, format);
 }
+
+// ---- reviews ----
+
+type ReviewHandler = (body: unknown, user: UserInfo, namespace: string, ctx: RestContext) => object;
+
+const reviewHandlers: Record<string, ReviewHandler> = {
+  selfsubjectaccessreviews: (body, user) => selfSubjectAccessReview(body, user),
+  selfsubjectrulesreviews: (body, user) => selfSubjectRulesReview(body, user),
+  subjectaccessreviews: (body) => subjectAccessReview(body),
+  localsubjectaccessreviews: (body, _user, namespace) => localSubjectAccessReview(body, namespace),
+  selfsubjectreviews: (_body, user) => selfSubjectReview(user),
+  tokenreviews: (body, _user, _ns, ctx) => tokenReview(body, (token) => ctx.authenticateToken?.(token)),
+};
 
 // ---- server-side apply ----
 

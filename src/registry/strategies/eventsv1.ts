@@ -82,6 +82,19 @@ function selectableFields(ev: KubeObject): Record<string, string> {
 
 export const eventV1Strategy: Strategy = {
   defaults,
+  fieldLabelConversion: {
+    'regarding.kind': 'involvedObject.kind',
+    'regarding.namespace': 'involvedObject.namespace',
+    'regarding.name': 'involvedObject.name',
+    'regarding.uid': 'involvedObject.uid',
+    'regarding.apiVersion': 'involvedObject.apiVersion',
+    'regarding.resourceVersion': 'involvedObject.resourceVersion',
+    'regarding.fieldPath': 'involvedObject.fieldPath',
+    reason: 'reason',
+    reportingController: 'reportingComponent',
+    source: 'source',
+    type: 'type',
+  },
   validate(ev) {
     const errs: Errs = [];
     strictValidateEventCreate(errs, asCore(ev));

@@ -45,6 +45,12 @@ export interface Strategy {
    */
   gracePeriod?(obj: KubeObject, options: DeleteOptions): number;
 
+  /**
+   * Field labels of the served version and the stored field each selects (upstream's field
+   * label conversion funcs), when the stored form differs from the served one.
+   */
+  readonly fieldLabelConversion?: Readonly<Record<string, string>>;
+
   /** The stored form differs from the served one (events.k8s.io/v1 Event is served from core Events). */
   toStorage?(obj: KubeObject): KubeObject;
   fromStorage?(obj: KubeObject): KubeObject;
