@@ -8,6 +8,7 @@ import type express from 'express';
 import { Authenticator, type UserInfo, USER_ANONYMOUS, GROUP_UNAUTHENTICATED } from './authn.ts';
 import { StatusError, pathNotFound, toStatusError, unauthorized } from './errors.ts';
 import { resolvePath } from './requestinfo.ts';
+import { OpenAPIService } from './openapi.ts';
 import { type RestContext, handleResource } from './rest.ts';
 import { sendJson, sendStatusError } from './respond.ts';
 import { aggregatedContentType, aggregatedVersionAccepted, buildDiscovery } from './discovery.ts';
@@ -49,6 +50,8 @@ export class ApiServer {
   /** Non-API routes (extensions) go through express, loaded after start so it never delays readiness. */
   private extensions?: Promise<Handler>;
   private discovery = buildDiscovery('127.0.0.1:6443');
+  /** Documents are built on first request (and cached), never at startup. */
+  private readonly openapi = new OpenAPIService({ version: VERSION_INFO.gitVersion });
 
   constructor(private readonly opts: ApiServerOptions) {
     this.server = https.createServer({
@@ -99,6 +102,7 @@ export class ApiServer {
       }
     }
     try {
+      if (path.startsWith('/openapi/') && this.openapi.handle(req, res, path)) return;
       if (path.startsWith('/api/') || path.startsWith('/apis/')) {
         const resolved = resolvePath(path);
         if (resolved.kind === 'resource') {

@@ -15,6 +15,10 @@ import type { DeleteOptions } from '../registry/strategies/strategy.ts';
 import type { ResourceRequest } from './requestinfo.ts';
 import { type BodyKind, decodeDocument, readBody, requireKind } from './body.ts';
 import { applyPatchOfKind } from './patch.ts';
+import {
+  type GroupVersionKind, fieldValidationDirective, findDuplicateFields, findUnknownFields, pruneUnknownFields,
+  strictDecodingError, strictPatchError, strictWarnings, warningHeader,
+} from './fieldvalidation.ts';
 import { type ResponseFormat, negotiate, sendJson, sendObject, successStatus } from './respond.ts';
 import { WatchStream } from './watchstream.ts';
 import type { UserInfo } from './authn.ts';
@@ -66,9 +70,28 @@ export async function handleResource(ctx: RestContext, req: IncomingMessage, res
     case 'finalize':
       if (method !== 'PUT') throw methodNotAllowed(method, 'Namespace');
       return finalizeNamespace(registry, req, res, r.name, query, format);
+    case 'eviction':
+      if (method !== 'POST') throw methodNotAllowed(method, 'Eviction');
+      return evictPod(registry, req, res, r.namespace!, r.name, query);
     default:
       throw pathNotFound();
   }
+}
+
+/**
+ * pods/eviction (kubectl drain): a delete that honours the Eviction's DeleteOptions.
+ * PodDisruptionBudgets are not consulted yet (no disruption controller maintains them).
+ */
+async function evictPod(registry: GenericRegistry, req: IncomingMessage, res: ServerResponse, namespace: string, name: string, query: Query): Promise<void> {
+  const body = await readDocument(req, WRITE_KINDS);
+  if (!isObject(body)) throw badRequest('the body must be a policy/v1 Eviction');
+  const ev = body as { metadata?: { name?: string }; deleteOptions?: DeleteOptions };
+  if (ev.metadata?.name && ev.metadata.name !== name) {
+    throw badRequest(`name in URL does not match name in Eviction object`);
+  }
+  const options: DeleteOptions = isObject(ev.deleteOptions) ? ev.deleteOptions : {};
+  await registry.delete(namespace, name, options, { dryRun: isDryRun(query) || (options.dryRun?.includes('All') ?? false) });
+  sendJson(res, 201, successStatus());
 }
 
 /** dryRun and the field manager of a write, from its query and User-Agent. */
@@ -100,9 +123,9 @@ async function handleMain(
         return list(registry, req, res, r.namespace, query, format);
       }
       case 'POST': {
-        const body = await readDocument(req, WRITE_KINDS);
+        const body = await readObject(req, res, query, gvkOf(info), 'CreateOptions');
         const obj = await registry.create(r.namespace, body, writeOptions(req, query));
-        return sendObject(res, 201, registry.strategy.fromStorage ? obj : obj, format, registry.serialized.get(obj));
+        return sendObject(res, 201, obj, format, registry.serialized.get(obj));
       }
       case 'DELETE':
         if (!info.verbs.includes('deletecollection')) throw methodNotAllowed(method, info.kind);
@@ -140,19 +163,27 @@ async function handleObjectVerb(
       return sendObject(res, 200, registry.served(e), format, registry.strategy.fromStorage ? undefined : e.json);
     }
     case 'PUT': {
-      const body = await readDocument(req, WRITE_KINDS);
+      const body = await readObject(req, res, query, gvkOf(registry.info), 'UpdateOptions');
       const obj = await registry.update(namespace, name, body, sub, opts);
       return sendObject(res, 200, obj, format, registry.serialized.get(obj));
     }
     case 'PATCH': {
       const kind = requireKind(req.headers['content-type'], PATCH_KINDS);
-      const patch = decodeDocument(await readBody(req), kind);
-      if (kind === 'apply-patch') return serverSideApply(registry, res, namespace, name, sub, patch, query, opts, format);
+      const raw = await readBody(req);
+      const patch = decodeDocument(raw, kind);
+      const gvk = gvkOf(registry.info);
+      if (kind === 'apply-patch') {
+        if (isObject(patch)) validatePatched(res, query, gvk, kind, '', patch, patch as KubeObject);
+        return serverSideApply(registry, res, namespace, name, sub, patch, query, opts, format);
+      }
       if (query.has('force')) throw invalid('PatchOptions', 'meta.k8s.io', '', [fieldForbidden('force', 'may not be specified for non-apply patch')]);
+      const rawText = raw.toString('utf8');
+      let validated = false;
       const obj = await registry.guaranteedUpdate(namespace, name, (current) => {
-        const patched = applyPatchOfKind(kind, clone(current), patch);
+        const patched = applyPatchOfKind(kind, clone(current), patch, gvk);
         if (!isObject(patched)) throw badRequest('the patch did not produce an object');
         const p = patched as KubeObject;
+        if (!validated) { validatePatched(res, query, gvk, kind, rawText, patch, p); validated = true; } else pruneUnknownFields(gvk, p);
         // A resourceVersion in the patch is a precondition; otherwise the patch applies to whatever is current.
         const patchRv = isObject(patch) && isObject(patch.metadata) ? patch.metadata.resourceVersion : undefined;
         if (typeof patchRv !== 'string' && isObject(p.metadata)) p.metadata.resourceVersion = current.metadata.resourceVersion;
@@ -171,6 +202,44 @@ async function handleObjectVerb(
     default:
       throw methodNotAllowed(method, registry.info.kind);
   }
+}
+
+const gvkOf = (info: ResourceInfo) => ({ group: info.group, version: info.version, kind: info.kind });
+
+/**
+ * Read a create/update body and apply fieldValidation (Strict: 400 on unknown or duplicate
+ * fields; Warn, the default: Warning headers) the way upstream's decoder does; unknown fields
+ * are then dropped, never stored.
+ */
+async function readObject(req: IncomingMessage, res: ServerResponse, query: Query, gvk: GroupVersionKind, options: 'CreateOptions' | 'UpdateOptions'): Promise<unknown> {
+  const directive = fieldValidationDirective(query.get('fieldValidation'), options);
+  const kind = requireKind(req.headers['content-type'], WRITE_KINDS);
+  const buf = await readBody(req);
+  const doc = decodeDocument(buf, kind);
+  if (directive !== 'Ignore' && kind !== 'protobuf' && isObject(doc)) {
+    const unknown = findUnknownFields(gvk, doc);
+    const duplicates = kind === 'json' ? findDuplicateFields(buf.toString('utf8')) : [];
+    if (unknown.length > 0 || duplicates.length > 0) {
+      if (directive === 'Strict') throw strictDecodingError(gvk, unknown, duplicates);
+      for (const w of strictWarnings(unknown, duplicates)) res.appendHeader('Warning', warningHeader(w));
+    }
+  }
+  if (isObject(doc)) pruneUnknownFields(gvk, doc);
+  return doc;
+}
+
+/** fieldValidation for a patch: unknown fields of the patched object, duplicates in the raw patch. */
+function validatePatched(res: ServerResponse, query: Query, gvk: GroupVersionKind, kind: BodyKind, rawPatch: string, patch: unknown, patched: KubeObject): void {
+  const directive = fieldValidationDirective(query.get('fieldValidation'), 'PatchOptions');
+  if (directive !== 'Ignore') {
+    const unknown = findUnknownFields(gvk, patched);
+    const duplicates = kind === 'apply-patch' ? [] : findDuplicateFields(rawPatch);
+    if (unknown.length > 0 || duplicates.length > 0) {
+      if (directive === 'Strict') throw strictPatchError(kind === 'strategic-merge-patch' ? patch : JSON.stringify(patched), unknown, duplicates);
+      for (const w of strictWarnings(unknown, duplicates, true)) res.appendHeader('Warning', warningHeader(w));
+    }
+  }
+  pruneUnknownFields(gvk, patched);
 }
 
 async function readDocument(req: IncomingMessage, kinds: readonly BodyKind[]): Promise<unknown> {
@@ -469,6 +538,8 @@ async function serverSideApply(
 
 // ---- scale ----
 
+const SCALE_GVK = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+
 interface Scale {
   apiVersion: 'autoscaling/v1';
   kind: 'Scale';
@@ -507,7 +578,7 @@ async function handleScale(registry: GenericRegistry, req: IncomingMessage, res:
   } else throw methodNotAllowed(method, 'Scale');
   const obj = await registry.guaranteedUpdate(namespace, name, (current) => {
     const scale = scaleOf(current);
-    const desired = (patchKind ? applyPatchOfKind(patchKind, clone(scale), doc) : doc) as Scale;
+    const desired = (patchKind ? applyPatchOfKind(patchKind, clone(scale), doc, SCALE_GVK) : doc) as Scale;
     if (!isObject(desired) || !isObject(desired.spec)) throw badRequest('the body must be an autoscaling/v1 Scale');
     const rv = isObject(desired.metadata) ? desired.metadata.resourceVersion : undefined;
     if (!patchKind && typeof rv === 'string' && rv !== '' && rv !== current.metadata.resourceVersion) {

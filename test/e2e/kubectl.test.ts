@@ -210,6 +210,17 @@ spec:
     if (label !== '1.27') expect(await ok(['auth', 'whoami'])).to.contain('skiff-admin');
   });
 
+  it('drain cordons the node and evicts its pods through pods/eviction', async () => {
+    await create('apiVersion: v1\nkind: Node\nmetadata: {name: drained}\n');
+    await create('apiVersion: v1\nkind: Pod\nmetadata: {name: on-drained}\nspec: {nodeName: drained, containers: [{name: c, image: busybox}]}\n');
+    const out = await ok(['drain', 'drained', '--force', '--grace-period=0', '--timeout=20s']);
+    expect(out).to.contain('node/drained cordoned');
+    expect(out).to.contain('pod/on-drained evicted');
+    expect(await ok(['get', 'node', 'drained', '-o', 'jsonpath={.spec.unschedulable}'])).to.equal('true');
+    const r = await kubectl(['get', 'pod', 'on-drained']);
+    expect(r.stderr).to.contain('not found');
+  });
+
   it('prints upstream messages for bad input', async () => {
     const cases: { args: string[]; file?: string; stderr: RegExp }[] = [
       { args: ['get', 'widgets'], stderr: /the server doesn't have a resource type "widgets"/ },

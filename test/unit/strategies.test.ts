@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { GENERIC_KINDS } from '../../src/registry/strategies/generic.ts';
 import { resources, isStored } from '../../api/resources.ts';
 import { strategyFor, validateBinding, validateFinalize } from '../../src/registry/strategies/index.ts';
 import { applyCreate, applyStatusUpdate, applyUpdate } from '../../src/registry/strategies/pipeline.ts';
@@ -24,8 +25,9 @@ describe('strategyFor', () => {
   });
   it('returns an empty strategy for unknown resources', () => expect(strategyFor('example.com', 'widgets')).to.deep.equal({}));
   it('declares status and generation as upstream', () => {
-    const gen = resources.filter((r) => strategyFor(r.group, r.plural).hasGeneration).map((r) => `${r.group}/${r.plural}`).sort();
-    expect(gen).to.deep.equal(['/podtemplates', '/replicationcontrollers', 'apps/daemonsets', 'apps/deployments', 'apps/replicasets', 'apps/statefulsets', 'discovery.k8s.io/endpointslices']);
+    const gen = [...new Set(resources.filter((r) => strategyFor(r.group, r.plural).hasGeneration).map((r) => `${r.group}/${r.plural}`))].sort();
+    const genericWithGeneration = GENERIC_KINDS.filter(([, o]) => o.generation).map(([k]) => k);
+    expect(gen).to.deep.equal(['/podtemplates', '/replicationcontrollers', 'apps/daemonsets', 'apps/deployments', 'apps/replicasets', 'apps/statefulsets', 'discovery.k8s.io/endpointslices', ...genericWithGeneration].sort());
     for (const r of resources.filter((x) => x.subresources.some((s) => s.name === 'status'))) {
       const s = strategyFor(r.group, r.plural);
       expect(s.hasStatus, r.plural).to.equal(true);

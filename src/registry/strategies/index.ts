@@ -29,6 +29,7 @@ export { eventCoreToV1, eventV1ToCore } from './eventsv1.ts';
 export { prepareForFinalize, validateFinalize } from './namespaces.ts';
 export { validateBinding } from './pods.ts';
 
+import { GENERIC_KINDS, genericStrategy } from './generic.ts';
 const strategies = new Map<string, Strategy>([
   ['/namespaces', namespaceStrategy],
   ['/pods', podStrategy],
@@ -52,6 +53,8 @@ const strategies = new Map<string, Strategy>([
   ['discovery.k8s.io/endpointslices', endpointSliceStrategy],
   ['coordination.k8s.io/leases', leaseStrategy],
 ]);
+
+for (const [key, opts] of GENERIC_KINDS) strategies.set(key, genericStrategy(opts));
 
 const EMPTY: Strategy = Object.freeze({});
 
