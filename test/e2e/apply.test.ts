@@ -115,6 +115,20 @@ spec:
     expect(scaler()).to.equal(undefined);
   });
 
+  it('server-side apply over a client-side applied Service with two ports', async () => {
+    const svc = file('svc.yaml', `apiVersion: v1
+kind: Service
+metadata: {name: two-ports}
+spec:
+  selector: {app: x}
+  ports: [{name: http, port: 80, targetPort: 8080}, {name: https, port: 443, targetPort: 8443}]
+`);
+    await ok(['apply', '-f', svc]);
+    await ok(['apply', '--server-side', '--force-conflicts', '-f', svc]);
+    const s = JSON.parse(await ok(['get', 'svc', 'two-ports', '-o', 'json'])) as { spec: { ports: { port: number }[] } };
+    expect(s.spec.ports.map((p) => p.port)).to.deep.equal([80, 443]);
+  });
+
   it('tracks Update operations in managedFields', async () => {
     await ok(['create', '-f', file('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tracked}\ndata: {a: "1"}\n'), '--validate=false']);
     await ok(['label', 'cm', 'tracked', 'color=blue']);

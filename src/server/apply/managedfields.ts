@@ -5,7 +5,7 @@
 import { StatusError } from '../errors.ts';
 import { isObject, now, type KubeObject } from '../../registry/object.ts';
 import { FieldSet, type Path, pathString } from './fieldset.ts';
-import { isAtomicObject, isMapField, listTypeAt } from './schema.ts';
+import { Shape } from './schema.ts';
 
 export interface ManagedFieldsEntry {
   manager: string;
@@ -44,33 +44,38 @@ export function trackedPart(obj: KubeObject, subresource: string): Record<string
 
 // ---- walking values with the schema ----
 
+/** Key fields with a schema default stand for it when absent (ports' protocol is TCP), as in structured-merge-diff. */
+const KEY_DEFAULTS: Readonly<Record<string, Json>> = { protocol: 'TCP' };
+
+const keyValue = (item: Record<string, Json>, k: string): Json => item[k] ?? KEY_DEFAULTS[k];
+
 function itemKey(item: Json, keys: string[]): string {
   const o: Record<string, Json> = {};
-  if (isObject(item)) for (const k of keys) if (item[k] !== undefined) o[k] = item[k];
+  if (isObject(item)) for (const k of keys) { const v = keyValue(item, k); if (v !== undefined) o[k] = v; }
   return `k:${JSON.stringify(o)}`;
 }
 
 function sameKey(a: Json, b: Json, keys: string[]): boolean {
-  return isObject(a) && isObject(b) && keys.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
+  return isObject(a) && isObject(b) && keys.every((k) => JSON.stringify(keyValue(a, k)) === JSON.stringify(keyValue(b, k)));
 }
 
 /**
  * The members a value sets. `whole` marks maps and list items as "." nodes as Update
  * operations record them; an applied configuration records items only.
  */
-function collect(kind: string, value: Json, fieldPath: string[], path: string[], out: FieldSet, updateStyle: boolean): void {
-  if (isObject(value) && !isAtomicObject(kind, fieldPath)) {
+function collect(shape: Shape, value: Json, path: string[], out: FieldSet, updateStyle: boolean): void {
+  if (isObject(value) && !shape.atomic) {
     const entries = Object.entries(value);
-    if (path.length > 0 && updateStyle && isMapField(kind, fieldPath)) out.add(path, true);
+    if (path.length > 0 && updateStyle && shape.isMap) out.add(path, true);
     if (entries.length === 0 && path.length > 0) { out.add(path); return; }
     for (const [k, v] of entries) {
       if (v === null || v === undefined) continue;
-      collect(kind, v, [...fieldPath, k], [...path, `f:${k}`], out, updateStyle);
+      collect(shape.child(k), v, [...path, `f:${k}`], out, updateStyle);
     }
     return;
   }
   if (Array.isArray(value)) {
-    const lt = listTypeAt(fieldPath);
+    const lt = shape.list;
     if (lt.type === 'set') {
       if (value.length === 0) { out.add(path); return; }
       for (const v of value) out.add([...path, `v:${JSON.stringify(v)}`]);
@@ -82,9 +87,10 @@ function collect(kind: string, value: Json, fieldPath: string[], path: string[],
         const ip = [...path, itemKey(item, lt.keys)];
         out.add(ip, true);
         if (isObject(item)) {
+          const itemShape = shape.item();
           for (const [k, v] of Object.entries(item)) {
             if (v === null || v === undefined) continue;
-            collect(kind, v, [...fieldPath, k], [...ip, `f:${k}`], out, updateStyle);
+            collect(itemShape.child(k), v, [...ip, `f:${k}`], out, updateStyle);
           }
         }
       }
@@ -94,56 +100,57 @@ function collect(kind: string, value: Json, fieldPath: string[], path: string[],
   if (path.length > 0) out.add(path);
 }
 
-export function fieldsOf(kind: string, value: Json, updateStyle = false): FieldSet {
+export function fieldsOf(shape: Shape, value: Json, updateStyle = false): FieldSet {
   const s = new FieldSet();
-  collect(kind, value, [], [], s, updateStyle);
+  collect(shape, value, [], s, updateStyle);
   return s;
 }
 
 /** Members of `next` that are new or whose value differs from `prev` (what an Update owns). */
-function changed(kind: string, prev: Json, next: Json, fieldPath: string[], path: string[], out: FieldSet): void {
-  if (isObject(next) && !isAtomicObject(kind, fieldPath)) {
-    if (!isObject(prev)) { collect(kind, next, fieldPath, path, out, true); return; }
+function changed(shape: Shape, prev: Json, next: Json, path: string[], out: FieldSet): void {
+  if (isObject(next) && !shape.atomic) {
+    if (!isObject(prev)) { collect(shape, next, path, out, true); return; }
     const entries = Object.entries(next);
     if (entries.length === 0 && Object.keys(prev).length > 0 && path.length > 0) out.add(path);
     for (const [k, v] of entries) {
       if (v === null || v === undefined) continue;
-      changed(kind, prev[k], v, [...fieldPath, k], [...path, `f:${k}`], out);
+      changed(shape.child(k), prev[k], v, [...path, `f:${k}`], out);
     }
     return;
   }
   if (Array.isArray(next)) {
-    const lt = listTypeAt(fieldPath);
+    const lt = shape.list;
     if (lt.type !== 'atomic' && Array.isArray(prev)) {
       if (lt.type === 'set') {
         const had = new Set(prev.map((v) => JSON.stringify(v)));
         for (const v of next) if (!had.has(JSON.stringify(v))) out.add([...path, `v:${JSON.stringify(v)}`]);
         return;
       }
+      const itemShape = shape.item();
       for (const item of next) {
         const ip = [...path, itemKey(item, lt.keys)];
         const old = prev.find((p) => sameKey(p, item, lt.keys));
-        if (old === undefined) { collectItem(kind, item, fieldPath, ip, out); continue; }
+        if (old === undefined) { collectItem(itemShape, item, ip, out); continue; }
         if (isObject(item)) {
           for (const [k, v] of Object.entries(item)) {
             if (v === null || v === undefined) continue;
-            changed(kind, isObject(old) ? old[k] : undefined, v, [...fieldPath, k], [...ip, `f:${k}`], out);
+            changed(itemShape.child(k), isObject(old) ? old[k] : undefined, v, [...ip, `f:${k}`], out);
           }
         }
       }
       return;
     }
-    if (lt.type !== 'atomic') { collect(kind, next, fieldPath, path, out, true); return; }
+    if (lt.type !== 'atomic') { collect(shape, next, path, out, true); return; }
   }
   if (JSON.stringify(prev) !== JSON.stringify(next) && path.length > 0) out.add(path);
 }
 
-function collectItem(kind: string, item: Json, fieldPath: string[], ip: string[], out: FieldSet): void {
+function collectItem(itemShape: Shape, item: Json, ip: string[], out: FieldSet): void {
   out.add(ip, true);
   if (!isObject(item)) return;
   for (const [k, v] of Object.entries(item)) {
     if (v === null || v === undefined) continue;
-    collect(kind, v, [...fieldPath, k], [...ip, `f:${k}`], out, true);
+    collect(itemShape.child(k), v, [...ip, `f:${k}`], out, true);
   }
 }
 
@@ -152,7 +159,7 @@ function collectItem(kind: string, item: Json, fieldPath: string[], ip: string[]
 function findItem(list: Json[], el: string): number {
   if (el.startsWith('k:')) {
     const keys = JSON.parse(el.slice(2)) as Record<string, Json>;
-    return list.findIndex((it) => isObject(it) && Object.entries(keys).every(([k, v]) => JSON.stringify(it[k]) === JSON.stringify(v)));
+    return list.findIndex((it) => isObject(it) && Object.entries(keys).every(([k, v]) => JSON.stringify(keyValue(it, k)) === JSON.stringify(v)));
   }
   if (el.startsWith('v:')) {
     const v = el.slice(2);
@@ -194,17 +201,17 @@ export function removeAt(obj: Json, path: Path): void {
 }
 
 /** Structured merge of an applied configuration into the live object. */
-export function mergeApplied(kind: string, live: Json, applied: Json, fieldPath: string[] = []): Json {
-  if (isObject(applied) && !isAtomicObject(kind, fieldPath)) {
+export function mergeApplied(shape: Shape, live: Json, applied: Json): Json {
+  if (isObject(applied) && !shape.atomic) {
     const out: Record<string, Json> = isObject(live) ? { ...live } : {};
     for (const [k, v] of Object.entries(applied)) {
       if (v === null) { delete out[k]; continue; }
-      out[k] = mergeApplied(kind, out[k], v, [...fieldPath, k]);
+      out[k] = mergeApplied(shape.child(k), out[k], v);
     }
     return out;
   }
   if (Array.isArray(applied) && Array.isArray(live)) {
-    const lt = listTypeAt(fieldPath);
+    const lt = shape.list;
     if (lt.type === 'set') {
       const out = [...live];
       for (const v of applied) if (!out.some((x) => JSON.stringify(x) === JSON.stringify(v))) out.push(v);
@@ -214,7 +221,7 @@ export function mergeApplied(kind: string, live: Json, applied: Json, fieldPath:
       const out = [...live];
       for (const item of applied) {
         const i = out.findIndex((x) => sameKey(x, item, lt.keys));
-        if (i >= 0) out[i] = mergeApplied(kind, out[i], item, fieldPath);
+        if (i >= 0) out[i] = mergeApplied(shape.item(), out[i], item);
         else out.push(item);
       }
       return out;
@@ -224,6 +231,11 @@ export function mergeApplied(kind: string, live: Json, applied: Json, fieldPath:
 }
 
 // ---- the manager bookkeeping ----
+
+function shapeOf(obj: KubeObject, apiVersion: string): Shape {
+  const slash = apiVersion.indexOf('/');
+  return Shape.of({ group: slash < 0 ? '' : apiVersion.slice(0, slash), version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1), kind: obj.kind ?? '' });
+}
 
 function readEntries(obj: KubeObject): ManagedFieldsEntry[] {
   const mf = obj.metadata?.managedFields;
@@ -255,12 +267,12 @@ function entry(manager: string, operation: 'Apply' | 'Update', apiVersion: strin
  * the manager owns what it changed; others lose what changed or disappeared.
  */
 export function trackUpdate(prev: KubeObject | undefined, next: KubeObject, manager: string, apiVersion: string, subresource = ''): ManagedFieldsEntry[] | undefined {
-  const kind = next.kind ?? '';
+  const shape = shapeOf(next, apiVersion);
   const before = prev ? trackedPart(prev, subresource) : {};
   const after = trackedPart(next, subresource);
   const delta = new FieldSet();
-  changed(kind, before, after, [], [], delta);
-  const removed = prev ? fieldsOf(kind, before).minus(fieldsOf(kind, after)) : new FieldSet();
+  changed(shape, before, after, [], delta);
+  const removed = prev ? fieldsOf(shape, before).minus(fieldsOf(shape, after)) : new FieldSet();
   const list = prev ? owned(prev) : [];
   for (const o of list) o.set = o.set.minus(delta).minus(removed);
   if (!delta.empty()) {
@@ -279,13 +291,13 @@ export interface ApplyResult { object: KubeObject; managedFields: ManagedFieldsE
  * Conflict naming the other managers unless force; with force, takes their fields over.
  */
 export function apply(live: KubeObject | undefined, applied: KubeObject, manager: string, apiVersion: string, force: boolean, subresource = ''): ApplyResult {
-  const kind = applied.kind ?? live?.kind ?? '';
+  const shape = shapeOf(applied, apiVersion);
   const appliedPart = trackedPart(applied, subresource);
-  const appliedSet = fieldsOf(kind, appliedPart);
+  const appliedSet = fieldsOf(shape, appliedPart);
   const list = live ? owned(live) : [];
   const base: KubeObject = live ? structuredClone(live) : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: {} };
   const liveTracked = trackedPart(base, subresource);
-  const merged = mergeApplied(kind, liveTracked, appliedPart) as Record<string, Json>;
+  const merged = mergeApplied(shape, liveTracked, appliedPart) as Record<string, Json>;
 
   const conflicts: { path: string[]; manager: string; apiVersion: string }[] = [];
   for (const o of list) {

@@ -1,77 +1,59 @@
-// What server-side apply needs to know of a type's shape: how each list merges (atomic, set,
-// or map keyed by some fields) and which structs and maps are atomic. Granular objects and
-// atomic lists are the defaults, as for built-in types without markers.
+// What server-side apply needs of a type's shape, read from the OpenAPI model (the same one
+// strategic merge patch and field validation use): how each list merges (atomic, set, or
+// map keyed by some fields), which structs and maps are atomic, and which objects are maps.
+
+import { type Node, type FieldNode, kindNode } from '../../../api/openapi/model.ts';
+import { typeMapType } from '../../../api/patchmeta.ts';
 
 export type ListType = { type: 'atomic' } | { type: 'set' } | { type: 'map'; keys: string[] };
 
-/** Field-name paths (list items skipped) matched by their tail; the longest match wins. */
-const LIST_TYPES: [string, ListType][] = [
-  ['metadata.finalizers', { type: 'set' }],
-  ['metadata.ownerReferences', { type: 'map', keys: ['uid'] }],
-  ['metadata.managedFields', { type: 'atomic' }],
-  ['containers', { type: 'map', keys: ['name'] }],
-  ['initContainers', { type: 'map', keys: ['name'] }],
-  ['ephemeralContainers', { type: 'map', keys: ['name'] }],
-  ['containers.ports', { type: 'map', keys: ['containerPort', 'protocol'] }],
-  ['initContainers.ports', { type: 'map', keys: ['containerPort', 'protocol'] }],
-  ['containers.env', { type: 'map', keys: ['name'] }],
-  ['initContainers.env', { type: 'map', keys: ['name'] }],
-  ['containers.volumeMounts', { type: 'map', keys: ['mountPath'] }],
-  ['initContainers.volumeMounts', { type: 'map', keys: ['mountPath'] }],
-  ['containers.volumeDevices', { type: 'map', keys: ['devicePath'] }],
-  ['containers.resizePolicy', { type: 'atomic' }],
-  ['spec.volumes', { type: 'map', keys: ['name'] }],
-  ['spec.imagePullSecrets', { type: 'map', keys: ['name'] }],
-  ['spec.hostAliases', { type: 'map', keys: ['ip'] }],
-  ['spec.topologySpreadConstraints', { type: 'map', keys: ['topologyKey', 'whenUnsatisfiable'] }],
-  ['spec.resourceClaims', { type: 'map', keys: ['name'] }],
-  ['spec.schedulingGates', { type: 'map', keys: ['name'] }],
-  ['spec.readinessGates', { type: 'atomic' }],
-  ['spec.tolerations', { type: 'atomic' }],
-  ['status.conditions', { type: 'map', keys: ['type'] }],
-  ['status.containerStatuses', { type: 'atomic' }],
-  ['status.podIPs', { type: 'map', keys: ['ip'] }],
-  ['status.addresses', { type: 'atomic' }],
-  ['spec.clusterIPs', { type: 'atomic' }],
-  ['spec.ipFamilies', { type: 'atomic' }],
-  ['spec.externalIPs', { type: 'atomic' }],
-  // Service ports merge by port and protocol.
-  ['spec.ports', { type: 'map', keys: ['port', 'protocol'] }],
-  ['spec.volumeClaimTemplates', { type: 'atomic' }],
-  ['spec.accessModes', { type: 'atomic' }],
-];
+export interface GVK { group: string; version: string; kind: string }
 
-const byTail = new Map(LIST_TYPES);
-const maxDepth = Math.max(...LIST_TYPES.map(([k]) => k.split('.').length));
+/** A position in a type: what the value found there is and how it merges. */
+export class Shape {
+  private constructor(private readonly node: Node | undefined, private readonly field: FieldNode | undefined) {}
 
-export function listTypeAt(fieldPath: readonly string[]): ListType {
-  for (let n = Math.min(maxDepth, fieldPath.length); n >= 1; n--) {
-    const t = byTail.get(fieldPath.slice(fieldPath.length - n).join('.'));
-    if (t) return t;
+  static of(gvk: GVK): Shape {
+    return new Shape(kindNode(gvk), undefined);
   }
-  return { type: 'atomic' };
-}
 
-/** Structs and maps that are replaced as a whole (e.g. LabelSelector is +structType=atomic). */
-const ATOMIC_OBJECTS = new Set(['selector', 'nodeSelectorTerms', 'labelSelector', 'namespaceSelector', 'matchLabelKeys']);
-
-export function isAtomicObject(kind: string, fieldPath: readonly string[]): boolean {
-  const last = fieldPath[fieldPath.length - 1];
-  if (last === 'selector' && fieldPath.length === 2 && (kind === 'Service' || kind === 'ReplicationController')) {
-    // These select with a plain granular map; workloads with an atomic LabelSelector.
-    return false;
+  /** Replaced as a whole: atomic structs and maps, and opaque values. */
+  get atomic(): boolean {
+    if (this.field?.mapType === 'atomic') return true;
+    const n = this.node;
+    if (!n) return false;
+    if (n.kind === 'any') return true;
+    return n.kind === 'struct' && typeMapType[n.name] === 'atomic';
   }
-  return last !== undefined && ATOMIC_OBJECTS.has(last);
-}
 
-/** Fields that are string maps (not structs): an Update that adds one owns it as a whole ("."). */
-const MAP_FIELDS = new Set([
-  'labels', 'annotations', 'data', 'binaryData', 'stringData', 'nodeSelector', 'matchLabels', 'limits', 'requests',
-  'capacity', 'allocatable', 'hard', 'used', 'parameters', 'volumeAttributes', 'overhead', 'sysctls',
-]);
+  /** A string-keyed map rather than a struct (an Update that adds it owns it whole). */
+  get isMap(): boolean {
+    return this.node?.kind === 'map';
+  }
 
-export function isMapField(kind: string, fieldPath: readonly string[]): boolean {
-  const last = fieldPath[fieldPath.length - 1];
-  if (last === 'selector' && fieldPath.length === 2 && (kind === 'Service' || kind === 'ReplicationController')) return true;
-  return last !== undefined && MAP_FIELDS.has(last);
+  get list(): ListType {
+    const f = this.field;
+    if (f?.listType === 'map' && f.listMapKeys) return { type: 'map', keys: [...f.listMapKeys] };
+    if (f?.listType === 'set') return { type: 'set' };
+    if (f?.listType === 'atomic') return { type: 'atomic' };
+    // Untagged lists follow their patch strategy, as structured-merge-diff does for built-ins.
+    if (f?.mergeKey && f.strategies.includes('merge')) return { type: 'map', keys: [f.mergeKey] };
+    if (f?.strategies.includes('merge')) return { type: 'set' };
+    return { type: 'atomic' };
+  }
+
+  child(name: string): Shape {
+    const n = this.node;
+    if (n?.kind === 'struct') {
+      const f = n.fields.get(name);
+      return new Shape(f?.node, f);
+    }
+    if (n?.kind === 'map') return new Shape(n.values, undefined);
+    return new Shape(undefined, undefined);
+  }
+
+  item(): Shape {
+    const n = this.node;
+    return new Shape(n?.kind === 'list' ? n.items : undefined, undefined);
+  }
 }
