@@ -219,6 +219,13 @@ async function lists(report: Report, skiff: Skiff): Promise<void> {
   report.add(SECTION, 'list 10k pods p50', full.p50, 'ms', undefined, `${full.count} lists of ${mb.toFixed(1)} MB (~${((mb * 1e6) / N).toFixed(0)} B/pod)`);
   report.add(SECTION, 'list 10k pods p99', full.p99, 'ms', { op: '<=', value: 150 });
 
+  // kubectl get's path: server-side printing into a Table (rows with PartialObjectMetadata).
+  const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+  const table = await runLoad({ url: skiff.url, path: podsPath, headers: { Accept: tableAccept }, concurrency: 1, count: 20, maxMs: 20_000, tls });
+  if (table.count === 0) throw new Error(`table list failed: ${table.firstError ?? ''}`);
+  report.add(SECTION, 'Table list 10k pods p50', table.p50, 'ms', undefined, `${table.count} lists of ${(table.bytes / table.count / 1e6).toFixed(1)} MB, kubectl get's Accept`);
+  report.add(SECTION, 'Table list 10k pods p99', table.p99, 'ms');
+
   const pageTask: SkiffWorkerData = { skiffBench: { task: 'page', url: skiff.url, tls, path: podsPath, limit: 500, walks: 10, maxMs: 20_000 } };
   const paged = await runWorker<PageResult>(WORKER, pageTask, 60_000);
   if (paged.items < N) throw new Error(`paging saw ${paged.items} items, expected ${N}`);
@@ -226,6 +233,34 @@ async function lists(report: Report, skiff: Skiff): Promise<void> {
   const page = new Histogram(paged.page);
   report.add(SECTION, 'list 10k by limit=500, walk p50', walk.percentile(50), 'ms', undefined, `${walk.count} walks of ${paged.pages} pages`);
   report.add(SECTION, 'list 10k by limit=500, walk p99', walk.percentile(99), 'ms', undefined, `per page p50 ${page.percentile(50).toFixed(1)} ms, p99 ${page.percentile(99).toFixed(1)} ms`);
+}
+
+/** A Deployment of 50 containers, as kubectl apply --server-side sends it; {{i}} varies one env value per apply. */
+function bigDeployment(): string {
+  const containers = Array.from({ length: 50 }, (_, c) => ({
+    name: `c${c}`,
+    image: `registry.example/app-${c}:1.0`,
+    ports: [{ containerPort: 8000 + c, name: `p${c}` }],
+    env: [{ name: 'ROUND', value: c === 0 ? '{{i}}' : 'fixed' }, { name: 'INDEX', value: String(c) }],
+    resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+    readinessProbe: { httpGet: { path: '/healthz', port: 8000 + c }, periodSeconds: 5 },
+  }));
+  return JSON.stringify({
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name: 'big', labels: { app: 'big' } },
+    spec: { replicas: 3, selector: { matchLabels: { app: 'big' } }, template: { metadata: { labels: { app: 'big' } }, spec: { containers } } },
+  });
+}
+
+async function serverSideApply(report: Report, skiff: Skiff): Promise<void> {
+  const tls = tlsOf(skiff);
+  const r = await runLoad({
+    url: skiff.url, method: 'PATCH', path: '/apis/apps/v1/namespaces/bench/deployments/big?fieldManager=bench&force=true',
+    headers: { 'Content-Type': 'application/apply-patch+yaml' }, body: bigDeployment(), concurrency: 1, count: 200, maxMs: 30_000, tls,
+  });
+  if (r.count === 0) throw new Error(`apply failed: ${r.firstError ?? ''}`);
+  report.add(SECTION, 'SSA apply, 50-container Deployment p50', r.p50, 'ms', undefined, `${r.count} applies, each changing one env value`);
+  report.add(SECTION, 'SSA apply, 50-container Deployment p99', r.p99, 'ms');
 }
 
 async function watchShape(
@@ -285,6 +320,7 @@ export async function runSkiff(report: Report): Promise<void> {
   const agent = tlsAgent(tlsOf(skiff), 1);
   await ensureNamespace(agent, skiff.url, 'bench').finally(() => agent.destroy());
   await stage(report, 'lists', () => lists(report, skiff));
+  await stage(report, 'server-side apply', () => serverSideApply(report, skiff));
   await stage(report, 'watch (i)', () =>
     watchShape(
       report,

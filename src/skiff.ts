@@ -31,6 +31,8 @@ export interface SkiffOptions {
   /** How long the revision log is kept for watch resume (default 5 minutes). */
   retainWindowMs?: number;
   bookmarkIntervalMs?: number;
+  /** Resolve only once the kubernetes Service and its endpoints are reconciled (default true). */
+  waitForBootstrap?: boolean;
 }
 
 export interface Skiff {
@@ -41,11 +43,17 @@ export interface Skiff {
   kubeconfig: string;
   kubeconfigPath: string;
   credentials: { caPem: string; certPem: string; keyPem: string };
+  /** Reconcile the kubernetes Service and endpoints (already done unless waitForBootstrap was false). */
+  bootstrap(): Promise<void>;
   close(): Promise<void>;
 }
 
 
+/** SKIFF_TRACE=1 prints how long each startup phase took (since process start). */
+const trace = process.env.SKIFF_TRACE ? (phase: string) => process.stderr.write(`startup ${performance.now().toFixed(1)} ms: ${phase}\n`) : () => undefined;
+
 export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
+  trace('startSkiff');
   const logger = createLogger(options.logLevel ?? 'warn');
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? await mkdtemp(join(tmpdir(), 'skiff-'));
@@ -53,6 +61,7 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   const host = options.host ?? '127.0.0.1';
   const pki = await ensurePki(dataDir, { ips: host === '0.0.0.0' ? [] : [host] });
 
+  trace('pki');
   const backend = new LmdbBackend({ path: join(dataDir, 'db'), retainWindowMs: options.retainWindowMs });
   const strategyByStorage = new Map<string, ResourceInfo>();
   for (const r of resources) if (isStored(r) && !strategyByStorage.has(r.plural)) strategyByStorage.set(r.plural, r);
@@ -64,9 +73,11 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
       return selectable ? Object.assign(base, selectable(obj)) : base;
     };
   };
+  trace('store open');
   const cacher = new Cacher(backend, { fieldsFor });
   await cacher.start();
 
+  trace('watch cache loaded');
   const registries = new Map<ResourceInfo, GenericRegistry>();
   const services = serviceHooks();
   for (const r of resources) {
@@ -81,6 +92,7 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   const bootstrap = { namespaces: byName('', 'namespaces'), services: servicesRegistry, endpoints: byName('', 'endpoints'), endpointSlices: byName('discovery.k8s.io', 'endpointslices') };
   await ensureSystemNamespaces(bootstrap);
 
+  trace('registries and system namespaces');
   let ready = false;
   const server = new ApiServer({
     tls: { key: pki.serverKeyPem, cert: pki.serverCertPem, ca: pki.caCertPem },
@@ -89,14 +101,22 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
     logger,
     ready: () => ready,
   });
+  trace('api server constructed');
   const port = await server.listen(options.port ?? 0, host);
-  await reconcileKubernetesService(bootstrap, port, advertiseAddress(host));
+  // The kubernetes Service and its endpoints are not needed to answer requests (and their first
+  // write builds the schema model, ~100 ms): `skiff up` reports ready first, then reconciles.
+  let reconciled: Promise<void> | undefined;
+  const reconcile = () => (reconciled ??= reconcileKubernetesService(bootstrap, port, advertiseAddress(host))
+    .catch((e: unknown) => logger.error('reconciling the kubernetes Service failed', { error: e instanceof Error ? e.message : String(e) })));
+  if (options.waitForBootstrap !== false) await reconcile();
 
+  trace('listening');
   const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `https://${urlHost}:${port}`;
   const kubeconfig = kubeconfigYaml({ server: url, caPem: pki.caCertPem, certPem: pki.adminCertPem, keyPem: pki.adminKeyPem });
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   await writeKubeconfig(kubeconfigPath, kubeconfig);
+  trace('kubeconfig written');
   ready = true;
 
   let closed = false;
@@ -107,9 +127,11 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
     kubeconfig,
     kubeconfigPath,
     credentials: { caPem: pki.caCertPem, certPem: pki.adminCertPem, keyPem: pki.adminKeyPem },
+    bootstrap: reconcile,
     async close() {
       if (closed) return;
       closed = true;
+      await reconciled;
       ready = false;
       cacher.stop();
       await server.close();

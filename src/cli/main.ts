@@ -49,6 +49,7 @@ async function up(argv: string[]): Promise<void> {
     host: values.host,
     tokenAuthFile: values['token-auth-file'],
     logLevel: (values['log-level'] as Level | undefined) ?? 'info',
+    waitForBootstrap: false,
   });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -65,6 +66,7 @@ async function up(argv: string[]): Promise<void> {
   process.stdout.write(`export KUBECONFIG=${skiff.kubeconfigPath}\n`);
   for (let i = 0; i < 100 && !(await readyz(skiff)); i++) await new Promise((r) => setTimeout(r, 20));
   process.stdout.write(`Skiff is ready (kubectl get namespaces)\n`);
+  await skiff.bootstrap();
 }
 
 async function main(): Promise<void> {

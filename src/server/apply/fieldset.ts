@@ -31,6 +31,13 @@ export class FieldSet {
     return out;
   }
 
+  /** The child node for a path element, created when missing. */
+  child(el: string): FieldSet {
+    let c = this.children.get(el);
+    if (!c) this.children.set(el, (c = new FieldSet()));
+    return c;
+  }
+
   empty(): boolean {
     return !this.self && this.children.size === 0;
   }

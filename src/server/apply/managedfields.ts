@@ -64,40 +64,49 @@ function sameKey(a: Json, b: Json, keys: string[]): boolean {
  * operations record them; an applied configuration records items only.
  */
 function collect(shape: Shape, value: Json, path: string[], out: FieldSet, updateStyle: boolean): void {
+  // Walk down to the node for path once, then fill it in place (no path copies per leaf).
+  let node = out;
+  for (const el of path) node = node.child(el);
+  collectInto(shape, value, node, path.length === 0, updateStyle);
+}
+
+/** Members of value below `node`, which stands for value's own position. */
+function collectInto(shape: Shape, value: Json, node: FieldSet, root: boolean, updateStyle: boolean): void {
   if (isObject(value) && !shape.atomic) {
-    const entries = Object.entries(value);
-    if (path.length > 0 && updateStyle && shape.isMap) out.add(path, true);
-    if (entries.length === 0 && path.length > 0) { out.add(path); return; }
-    for (const [k, v] of entries) {
+    if (!root && updateStyle && shape.isMap) node.self = true;
+    let any = false;
+    for (const k in value) {
+      const v = value[k];
       if (v === null || v === undefined) continue;
-      collect(shape.child(k), v, [...path, `f:${k}`], out, updateStyle);
+      any = true;
+      collectInto(shape.child(k), v, node.child(`f:${k}`), false, updateStyle);
     }
+    // An empty object is a member as a leaf (the node has no children).
+    if (!any && !root) node.self = node.self || node.children.size > 0;
     return;
   }
-  if (Array.isArray(value)) {
+  if (Array.isArray(value) && value.length > 0) {
     const lt = shape.list;
     if (lt.type === 'set') {
-      if (value.length === 0) { out.add(path); return; }
-      for (const v of value) out.add([...path, `v:${JSON.stringify(v)}`]);
+      for (const v of value) node.child(`v:${JSON.stringify(v)}`);
       return;
     }
     if (lt.type === 'map') {
-      if (value.length === 0) { out.add(path); return; }
+      const itemShape = shape.item();
       for (const item of value) {
-        const ip = [...path, itemKey(item, lt.keys)];
-        out.add(ip, true);
-        if (isObject(item)) {
-          const itemShape = shape.item();
-          for (const [k, v] of Object.entries(item)) {
-            if (v === null || v === undefined) continue;
-            collect(itemShape.child(k), v, [...ip, `f:${k}`], out, updateStyle);
-          }
+        const itemNode = node.child(itemKey(item, lt.keys));
+        itemNode.self = true;
+        if (!isObject(item)) continue;
+        for (const k in item) {
+          const v = item[k];
+          if (v === null || v === undefined) continue;
+          collectInto(itemShape.child(k), v, itemNode.child(`f:${k}`), false, updateStyle);
         }
       }
       return;
     }
   }
-  if (path.length > 0) out.add(path);
+  // Scalars, atomic values and empty lists: the node is a leaf member as it stands.
 }
 
 export function fieldsOf(shape: Shape, value: Json, updateStyle = false): FieldSet {

@@ -97,32 +97,40 @@ function parseTable(): Map<string, MessageSpec> {
   return specs;
 }
 
-const SPECS = parseTable();
+// Compiled on first use: startup should not pay for a decoder most servers rarely need.
+let compiled: { specs: Map<string, MessageSpec>; byKind: Map<string, MessageSpec>; byAnyVersionKind: Map<string, MessageSpec> } | undefined;
 
-function kindTable(table: Readonly<Record<string, string>>): Map<string, MessageSpec> {
+function tables() {
+  if (!compiled) {
+    const specs = parseTable();
+    compiled = { specs, byKind: kindTable(specs, KINDS), byAnyVersionKind: kindTable(specs, ANY_VERSION_KINDS) };
+  }
+  return compiled;
+}
+
+function kindTable(specs: Map<string, MessageSpec>, table: Readonly<Record<string, string>>): Map<string, MessageSpec> {
   const out = new Map<string, MessageSpec>();
   for (const [key, msg] of Object.entries(table)) {
-    const spec = SPECS.get(msg);
+    const spec = specs.get(msg);
     if (!spec) throw new Error(`protobuf schema: kind ${key} names unknown message ${msg}`);
     out.set(key, spec);
   }
   return out;
 }
 
-const BY_KIND = kindTable(KINDS);
-const BY_ANY_VERSION_KIND = kindTable(ANY_VERSION_KINDS);
-
 /** The message schema of a named message of the table. */
 export function messageSpec(name: string): MessageSpec | undefined {
-  return SPECS.get(name);
+  return tables().specs.get(name);
 }
 
 /** The message schema for an envelope's apiVersion and kind; undefined when Skiff has none. */
 export function schemaForKind(apiVersion: string, kind: string): MessageSpec | undefined {
-  return BY_KIND.get(`${apiVersion}/${kind}`) ?? BY_ANY_VERSION_KIND.get(kind);
+  const t = tables();
+  return t.byKind.get(`${apiVersion}/${kind}`) ?? t.byAnyVersionKind.get(kind);
 }
 
 /** Every apiVersion/kind with a schema, e.g. "apps/v1/Deployment" (plus "*\/DeleteOptions"). */
 export function knownKinds(): string[] {
-  return [...BY_KIND.keys(), ...[...BY_ANY_VERSION_KIND.keys()].map((k) => `*/${k}`)];
+  const t = tables();
+  return [...t.byKind.keys(), ...[...t.byAnyVersionKind.keys()].map((k) => `*/${k}`)];
 }
