@@ -59,7 +59,8 @@ const rows: Row[] = [
   { kind: 'PodTemplate', plural: 'podtemplates' },
   { kind: 'ReplicationController', plural: 'replicationcontrollers', short: ['rc'], categories: ['all'], status: true, scale: true },
   { kind: 'Secret', plural: 'secrets' },
-  { kind: 'ServiceAccount', plural: 'serviceaccounts', short: ['sa'] },
+  { kind: 'ServiceAccount', plural: 'serviceaccounts', short: ['sa'],
+    extra: [{ name: 'token', kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] }] },
   { kind: 'Service', plural: 'services', short: ['svc'], categories: ['all'], status: true,
     verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] },
   // apps/v1

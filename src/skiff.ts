@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { resources, isStored, type ResourceInfo } from '../api/resources.ts';
 import { ensurePki } from './server/pki.ts';
 import { kubeconfigYaml, writeKubeconfig } from './server/kubeconfig.ts';
-import { Authenticator, loadTokenFile } from './server/authn.ts';
+import { Authenticator, loadTokenFile, userOf } from './server/authn.ts';
+import { TokenSigner } from './server/serviceaccount/token.ts';
 import { ApiServer } from './server/apiserver.ts';
 import { LmdbBackend } from './registry/store/lmdb.ts';
 import { Cacher, type FieldsFn } from './watch/cacher.ts';
@@ -93,11 +94,26 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   await ensureSystemNamespaces(bootstrap);
 
   trace('registries and system namespaces');
+  const authenticator = new Authenticator({ tokens: options.tokenAuthFile ? loadTokenFile(options.tokenAuthFile) : undefined });
+  const signer = new TokenSigner(join(dataDir, 'pki'));
+  // Service account tokens are valid while their service account (same uid) exists.
+  authenticator.addTokenAuthenticator((token) => {
+    const t = signer.verify(token);
+    if (!t) return undefined;
+    const sa = cacher.get('serviceaccounts', `/registry/serviceaccounts/${t.namespace}/${t.name}`);
+    if (!sa || sa.object.metadata.uid !== t.uid) return undefined;
+    return userOf(`system:serviceaccount:${t.namespace}:${t.name}`, ['system:serviceaccounts', `system:serviceaccounts:${t.namespace}`], t.uid);
+  });
+
   let ready = false;
   const server = new ApiServer({
     tls: { key: pki.serverKeyPem, cert: pki.serverCertPem, ca: pki.caCertPem },
-    authenticator: new Authenticator({ tokens: options.tokenAuthFile ? loadTokenFile(options.tokenAuthFile) : undefined }),
-    rest: { registries, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000, currentRevision: () => cacher.currentRevision() },
+    authenticator,
+    rest: {
+      registries, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000, currentRevision: () => cacher.currentRevision(),
+      authenticateToken: (t) => authenticator.authenticateToken(t),
+      issueToken: (c) => signer.issue(c),
+    },
     logger,
     ready: () => ready,
   });

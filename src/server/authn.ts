@@ -148,6 +148,11 @@ export interface AuthenticatorOptions {
   tokens?: Map<string, UserInfo>;
 }
 
+/** A user as upstream builds it: groups plus system:authenticated. */
+export function userOf(username: string, groups: string[], uid?: string): UserInfo {
+  return finalizeUser(username, groups, uid);
+}
+
 export class Authenticator {
   private readonly tokens: Map<string, UserInfo>;
   /** Per-connection result of x509 authentication; null = no usable cert. */
@@ -163,6 +168,24 @@ export class Authenticator {
     return this.tokens.size;
   }
 
+  /** Extra bearer-token authenticators (service account JWTs), tried after static tokens. */
+  private readonly tokenAuthenticators: ((token: string) => UserInfo | undefined)[] = [];
+
+  addTokenAuthenticator(fn: (token: string) => UserInfo | undefined): void {
+    this.tokenAuthenticators.push(fn);
+  }
+
+  /** A bearer token's user: static tokens first, then the other token authenticators. */
+  authenticateToken(token: string): UserInfo | undefined {
+    const u = this.tokens.get(token);
+    if (u) return u;
+    for (const fn of this.tokenAuthenticators) {
+      const v = fn(token);
+      if (v) return v;
+    }
+    return undefined;
+  }
+
   authenticate(req: IncomingMessage): UserInfo | undefined {
     const sock = req.socket as TLSSocket;
     if (sock.encrypted) {
@@ -173,11 +196,11 @@ export class Authenticator {
       }
       if (u !== null) return u;
     }
-    if (this.tokens.size !== 0) {
+    if (this.tokens.size !== 0 || this.tokenAuthenticators.length !== 0) {
       const h = req.headers.authorization;
       if (h !== undefined) {
         const tok = bearerToken(h);
-        if (tok !== undefined) return this.tokens.get(tok);
+        if (tok !== undefined) return this.authenticateToken(tok);
       }
     }
     return undefined;

@@ -22,6 +22,7 @@ import {
 import { type ResponseFormat, negotiate, sendJson, sendObject, successStatus } from './respond.ts';
 import { WatchStream } from './watchstream.ts';
 import type { UserInfo } from './authn.ts';
+import { ISSUER, type ServiceAccountClaims } from './serviceaccount/token.ts';
 import { localSubjectAccessReview, selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from './reviews.ts';
 import { type TableOptions, tableOptionsFrom, toTable, watchTable } from './table.ts';
 import type { EventView } from '../watch/cacher.ts';
@@ -31,6 +32,8 @@ export interface RestContext {
   registries: Map<ResourceInfo, GenericRegistry>;
   /** Looks up a bearer token (TokenReview). */
   authenticateToken?: (token: string) => UserInfo | undefined;
+  /** Signs a service account token (serviceaccounts/token). */
+  issueToken?: (claims: ServiceAccountClaims) => { token: string; expirationTimestamp: string };
   bookmarkIntervalMs: number;
   currentRevision: () => number;
 }
@@ -73,9 +76,37 @@ export async function handleResource(ctx: RestContext, req: IncomingMessage, res
     case 'eviction':
       if (method !== 'POST') throw methodNotAllowed(method, 'Eviction');
       return evictPod(registry, req, res, r.namespace!, r.name, query);
+    case 'token':
+      if (method !== 'POST') throw methodNotAllowed(method, 'TokenRequest');
+      return requestToken(ctx, registry, req, res, r.namespace!, r.name);
     default:
       throw pathNotFound();
   }
+}
+
+/** serviceaccounts/token (kubectl create token): a JWT bound to the service account's uid. */
+async function requestToken(ctx: RestContext, registry: GenericRegistry, req: IncomingMessage, res: ServerResponse, namespace: string, name: string): Promise<void> {
+  const body = await readDocument(req, WRITE_KINDS);
+  if (!isObject(body)) throw badRequest('the body must be an authentication.k8s.io/v1 TokenRequest');
+  const spec = (isObject(body.spec) ? body.spec : {}) as { audiences?: string[]; expirationSeconds?: number; boundObjectRef?: { kind: string; name: string; uid?: string } };
+  const expirationSeconds = spec.expirationSeconds ?? 3600;
+  if (!Number.isInteger(expirationSeconds) || expirationSeconds < 600) {
+    throw invalid('TokenRequest', 'authentication.k8s.io', name, [fieldInvalid('spec.expirationSeconds', expirationSeconds, 'may not specify a duration less than 10 minutes')]);
+  }
+  if (expirationSeconds > 2 ** 32) {
+    throw invalid('TokenRequest', 'authentication.k8s.io', name, [fieldInvalid('spec.expirationSeconds', expirationSeconds, 'may not specify a duration larger than 2^32 seconds')]);
+  }
+  const sa = registry.getEntry(namespace, name).object;
+  if (!ctx.issueToken) throw methodNotAllowed('POST', 'TokenRequest');
+  const audiences = spec.audiences && spec.audiences.length > 0 ? spec.audiences : [ISSUER];
+  const bound = spec.boundObjectRef ? { kind: spec.boundObjectRef.kind, name: spec.boundObjectRef.name, uid: spec.boundObjectRef.uid ?? '' } : undefined;
+  const { token, expirationTimestamp } = ctx.issueToken({ namespace, name, uid: sa.metadata.uid ?? '', audiences, expirationSeconds, boundObject: bound });
+  sendJson(res, 201, JSON.stringify({
+    kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1',
+    metadata: { name, namespace, creationTimestamp: now() },
+    spec: { audiences, expirationSeconds, boundObjectRef: spec.boundObjectRef ?? null },
+    status: { token, expirationTimestamp },
+  }));
 }
 
 /**

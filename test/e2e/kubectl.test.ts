@@ -206,6 +206,24 @@ spec:
     expect(await ok(['get', 'cm', 'typed-cm', '-n', 'typed', '-o', 'jsonpath={.data.a}'])).to.equal('b');
     expect((await ok(['auth', 'can-i', 'create', 'pods'])).trim()).to.equal('yes');
     expect(await ok(['auth', 'can-i', '--list', '-n', 'typed'])).to.match(/\*\.\*\s+\[\]\s+\[\]\s+\[\*\]/);
+    // A service account token authenticates as that service account.
+    const token = (await ok(['create', 'token', 'typed-sa', '-n', 'typed', '--duration=15m'])).trim();
+    expect(token.split('.')).to.have.length(3);
+    const saConfig = manifest('sa.kubeconfig', `apiVersion: v1
+kind: Config
+clusters: [{name: s, cluster: {server: "${skiff.url}", certificate-authority-data: ${Buffer.from(skiff.credentials.caPem).toString('base64')}}}]
+users: [{name: sa, user: {token: "${token}"}}]
+contexts: [{name: s, context: {cluster: s, user: sa}}]
+current-context: s
+`);
+    const asSa = await new Promise<Result>((resolve) => execFile(KUBECTL, ['--kubeconfig', saConfig, 'get', 'cm', '-n', 'typed', 'typed-cm', '-o', 'name'], (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr })));
+    expect(asSa.stdout.trim(), asSa.stderr).to.equal('configmap/typed-cm');
+    await ok(['delete', 'sa', 'typed-sa', '-n', 'typed']);
+    const revoked = await new Promise<Result>((resolve) => execFile(KUBECTL, ['--kubeconfig', saConfig, 'get', 'cm', '-n', 'typed'], (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr })));
+    expect(revoked.stderr).to.match(/Unauthorized|must be logged in/);
+    await ok(['create', 'serviceaccount', 'typed-sa', '-n', 'typed']);
+    const tooShort = await kubectl(['create', 'token', 'typed-sa', '-n', 'typed', '--duration=1m']);
+    expect(tooShort.stderr).to.contain('may not specify a duration less than 10 minutes');
     // kubectl 1.27 asks for SelfSubjectReview in v1beta1, which a v1.32 server no longer serves either.
     if (label !== '1.27') expect(await ok(['auth', 'whoami'])).to.contain('skiff-admin');
   });
