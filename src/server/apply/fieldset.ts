@@ -60,7 +60,7 @@ export class FieldSet {
 
   /** Add a member; `asNode` marks it with "." (an item or whole map) rather than as a leaf. */
   add(path: Path, asNode = false): void {
-    let n: FieldSet = this;
+    let n = this as FieldSet;
     for (let i = 0; i < path.length; i++) {
       let c = n.children.get(path[i]);
       if (!c) {
