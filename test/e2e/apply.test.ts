@@ -1,13 +1,9 @@
 // kubectl apply, client-side and server-side, against an in-process Skiff; objects read back.
 
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startSkiff, type Skiff } from '../../src/index.ts';
 
 import { kubectlVersions } from './kubectl-versions.ts';
+import { KubectlHarness } from './harness.ts';
 
 interface Deployment {
   metadata: { labels?: Record<string, string>; annotations?: Record<string, string>; managedFields?: { manager: string; operation: string; fieldsV1: Record<string, unknown> }[] };
@@ -16,24 +12,10 @@ interface Deployment {
 
 for (const { label, path: KUBECTL } of kubectlVersions()) describe(`kubectl ${label} apply`, function () {
   this.timeout(60_000);
-  let skiff: Skiff;
-  let work: string;
-
-  const kubectl = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => new Promise((resolve) => {
-    execFile(KUBECTL, ['--kubeconfig', skiff.kubeconfigPath, '--cache-dir', join(work, 'cache'), ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-  const ok = async (args: string[]) => {
-    const r = await kubectl(args);
-    expect(r.code, `kubectl ${args.join(' ')}\n${r.stderr}`).to.equal(0);
-    return r.stdout;
-  };
-  const file = (name: string, text: string) => {
-    const p = join(work, name);
-    writeFileSync(p, text);
-    return p;
-  };
+  const h = new KubectlHarness(KUBECTL);
+  const kubectl = (args: string[]) => h.run(args);
+  const ok = (args: string[]) => h.ok(args);
+  const file = (n: string, text: string) => h.file(n, text);
   const get = async (name: string) => JSON.parse(await ok(['get', 'deploy', name, '-o', 'json', '--show-managed-fields'])) as Deployment;
 
   const deployment = (name: string, opts: { image: string; env: string[]; ports: number[]; labels: Record<string, string> }) => `apiVersion: apps/v1
@@ -54,14 +36,8 @@ spec:
         ports: ${JSON.stringify(opts.ports.map((p) => ({ containerPort: p })))}
 `;
 
-  before(async () => {
-    skiff = await startSkiff();
-    work = mkdtempSync(join(tmpdir(), 'skiff-apply-'));
-  });
-  after(async () => {
-    await skiff?.close();
-    rmSync(work, { recursive: true, force: true });
-  });
+  before(() => h.start('apply'));
+  after(() => h.stop());
 
   it('client-side: create, change image and drop an env var and a port, then drop a label', async () => {
     const v1 = file('csa1.yaml', deployment('csa', { image: 'busybox:1', env: ['A', 'B'], ports: [80, 81], labels: { app: 'csa', team: 'x' } }));

@@ -2,50 +2,27 @@
 // validation errors for multi-document files, with the real kubectl binaries.
 
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startSkiff, type Skiff } from '../../src/index.ts';
 import { resources, isStored } from '../../api/resources.ts';
 import { printerFor } from '../../api/printers/index.ts';
 import { sampleObjects, sampleClusterObjects } from '../fixtures/objects.ts';
 import { kubectlVersions } from './kubectl-versions.ts';
+import { KubectlHarness } from './harness.ts';
 import yaml from 'js-yaml';
 
 for (const { label, path: KUBECTL } of kubectlVersions()) describe(`kubectl ${label} fidelity`, function () {
   this.timeout(120_000);
-  let skiff: Skiff;
-  let work: string;
-
-  const kubectl = (args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> => new Promise((resolve) => {
-    const c = execFile(KUBECTL, ['--kubeconfig', skiff.kubeconfigPath, '--cache-dir', join(work, 'cache'), ...args], { timeout: 30_000, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-    c.stdin?.end();
-  });
-  const ok = async (args: string[], env: Record<string, string> = {}) => {
-    const r = await kubectl(args, env);
-    expect(r.code, `kubectl ${args.join(' ')}\n${r.stderr}`).to.equal(0);
-    return r.stdout;
-  };
-  const file = (name: string, text: string) => {
-    const p = join(work, name);
-    writeFileSync(p, text);
-    return p;
-  };
+  const h = new KubectlHarness(KUBECTL);
+  const kubectl = (args: string[], env: Record<string, string> = {}) => h.run(args, { env });
+  const ok = (args: string[], env: Record<string, string> = {}) => h.ok(args, { env });
+  const file = (n: string, text: string) => h.file(n, text);
 
   before(async () => {
-    skiff = await startSkiff();
-    work = mkdtempSync(join(tmpdir(), 'skiff-fidelity-'));
+    await h.start('fidelity');
     await ok(['create', '-f', file('ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: it}\n')]);
     const docs = [...sampleObjects('it'), ...sampleClusterObjects('fid')].map((o) => yaml.dump(o)).join('---\n');
     await ok(['create', '-f', file('samples.yaml', docs)]);
   });
-  after(async () => {
-    await skiff?.close();
-    rmSync(work, { recursive: true, force: true });
-  });
+  after(() => h.stop());
 
   it('get prints upstream columns for every kind, wide columns with -o wide', async () => {
     const kinds = resources.filter(isStored).filter((r) => printerFor(r.group, r.plural));

@@ -2,54 +2,27 @@
 
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSkiff, type Skiff } from '../../src/index.ts';
 import { sleep } from '../helpers.ts';
 
 import { kubectlVersions } from './kubectl-versions.ts';
+import { KubectlHarness, type Result } from './harness.ts';
 
-interface Result { code: number; stdout: string; stderr: string }
+
 
 for (const { label, path: KUBECTL } of kubectlVersions()) describe(`kubectl ${label} e2e`, function () {
   this.timeout(60_000);
-  let skiff: Skiff;
-  let work: string;
-
-  // Asynchronous on purpose: the server answering kubectl runs in this very process.
-  const kubectl = (args: string[], input?: string): Promise<Result> => new Promise((resolve) => {
-    const child = execFile(KUBECTL, ['--kubeconfig', skiff.kubeconfigPath, '--cache-dir', join(work, 'cache'), ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-    if (input !== undefined) { child.stdin?.write(input); child.stdin?.end(); }
-  });
-
-  const ok = async (args: string[], input?: string): Promise<string> => {
-    const r = await kubectl(args, input);
-    expect(r.code, `kubectl ${args.join(' ')}\n${r.stderr}`).to.equal(0);
-    return r.stdout;
-  };
-
-  const manifest = (name: string, text: string): string => {
-    const p = join(work, name);
-    writeFileSync(p, text);
-    return p;
-  };
+  const h = new KubectlHarness(KUBECTL);
+  const kubectl = (args: string[], input?: string) => h.run(args, { input });
+  const ok = (args: string[], input?: string) => h.ok(args, { input });
+  const manifest = (name: string, text: string) => h.file(name, text);
 
   /** `kubectl create -f` of YAML (the dynamic client sends JSON; kubectl 1.32's typed `create <kind>` sends protobuf). */
   const create = (yamlText: string) => ok(['create', '--validate=false', '-f', manifest(`m${Math.random().toString(36).slice(2)}.yaml`, yamlText)]);
   const cm = (name: string, extra = '') => create(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}${extra}}\n`);
 
-  before(async () => {
-    skiff = await startSkiff();
-    work = mkdtempSync(join(tmpdir(), 'skiff-kubectl-'));
-  });
-  after(async () => {
-    await skiff?.close();
-    rmSync(work, { recursive: true, force: true });
-  });
+  before(() => h.start('kubectl'));
+  after(() => h.stop());
 
   it('get --raw /version reports a v1.32 server', async () => {
     const v = JSON.parse(await ok(['get', '--raw', '/version'])) as { major: string; minor: string };
@@ -150,7 +123,7 @@ data: {greeting: bonjour}
   });
 
   it('get -w streams changes', async () => {
-    const child = spawn(KUBECTL, ['--kubeconfig', skiff.kubeconfigPath, '--cache-dir', join(work, 'cache'), 'get', 'cm', '-w', '-o', 'name', '-l', 'watched=yes']);
+    const child = spawn(KUBECTL, ['--kubeconfig', h.skiff.kubeconfigPath, '--cache-dir', join(h.work, 'cache'), 'get', 'cm', '-w', '-o', 'name', '-l', 'watched=yes']);
     let out = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     await sleep(1500);
@@ -211,7 +184,7 @@ spec:
     expect(token.split('.')).to.have.length(3);
     const saConfig = manifest('sa.kubeconfig', `apiVersion: v1
 kind: Config
-clusters: [{name: s, cluster: {server: "${skiff.url}", certificate-authority-data: ${Buffer.from(skiff.credentials.caPem).toString('base64')}}}]
+clusters: [{name: s, cluster: {server: "${h.skiff.url}", certificate-authority-data: ${Buffer.from(h.skiff.credentials.caPem).toString('base64')}}}]
 users: [{name: sa, user: {token: "${token}"}}]
 contexts: [{name: s, context: {cluster: s, user: sa}}]
 current-context: s
@@ -260,7 +233,7 @@ current-context: s
   it('refuses an unknown bearer token (401)', async () => {
     const bad = manifest('bad-token.kubeconfig', `apiVersion: v1
 kind: Config
-clusters: [{name: s, cluster: {server: "${skiff.url}", certificate-authority-data: ${Buffer.from(skiff.credentials.caPem).toString('base64')}}}]
+clusters: [{name: s, cluster: {server: "${h.skiff.url}", certificate-authority-data: ${Buffer.from(h.skiff.credentials.caPem).toString('base64')}}}]
 users: [{name: nobody, user: {token: not-a-real-token}}]
 contexts: [{name: s, context: {cluster: s, user: nobody}}]
 current-context: s
