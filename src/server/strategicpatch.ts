@@ -47,8 +47,11 @@ const bad = (msg: string) => badRequest(msg);
 const unprocessable = (msg: string) => new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {
   causes: [{ reason: '', message: msg }],
 });
-/** Errors upstream does not classify reach the client as a 500 carrying the bare message. */
-const plain = (msg: string) => new StatusError(500, 'InternalError', msg);
+/**
+ * Errors upstream leaves unclassified (it answers them with a 500 carrying the bare message):
+ * they are the client's patch not fitting the type, so Skiff answers 422 with the same text.
+ */
+const plain = (msg: string) => new StatusError(422, 'Invalid', msg);
 
 const errNoMergeKey = (m: JsonMap, key: string) => plain(`map: ${goFormat(m)} does not contain declared merge key: ${key}`);
 const errBadArgType = (expected: string, actual: unknown) => plain(`expected a ${expected}, but received a ${goTypeName(actual)}`);
@@ -651,7 +654,8 @@ function goSliceStable<T>(data: T[], less: (a: T, b: T) => boolean): void {
  * Apply a strategic merge patch to `original` (a stored object of kind `gvk`) and return the result.
  * Kinds missing from the schema model merge without patch metadata (maps merged, lists replaced).
  * Throws StatusError with upstream's texts: 400 for malformed directives, 422 for lists of lists,
- * 500 (bare message) for the errors upstream leaves unclassified, e.g. a missing merge key.
+ * 422 with upstream's bare message for the errors upstream leaves unclassified (a 500 there),
+ * e.g. a missing merge key.
  */
 export function strategicMergePatch(original: unknown, patch: unknown, gvk: GroupVersionKind): unknown {
   return strategicMergePatchWithSchema(original, patch, kindNode(gvk) ?? null);
