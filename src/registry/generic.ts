@@ -11,11 +11,11 @@ import {
 import type { Backend } from './store/backend.ts';
 import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionConflictError } from './store/backend.ts';
 import type { Cacher, Entry, ListResult, WatchSink } from '../watch/cacher.ts';
-import { type KubeObject, isObject, now } from './object.ts';
+import { type KubeObject, isObject, now, timestamp } from './object.ts';
 import type { DeleteOptions, Strategy } from './strategies/strategy.ts';
 import type { FieldSelector, LabelSelector } from './selection.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './validation/objectmeta.ts';
-import { semanticEqual } from './validation/json.ts';
+import { clone, semanticEqual } from './validation/json.ts';
 import { trackUpdate } from '../server/apply/managedfields.ts';
 
 export interface WriteOptions {
@@ -61,7 +61,6 @@ function sameContent(a: KubeObject, b: KubeObject): boolean {
   return same;
 }
 
-export const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o)) as T;
 
 export type Subresource = '' | 'status';
 
@@ -282,7 +281,7 @@ export class GenericRegistry {
       const updated = tryUpdate(current);
       const old = entry.object;
       const stored = this.toStorage(updated);
-      if (sameContent(stored, clone(old))) return this.strategy.fromStorage ? this.strategy.fromStorage(clone(old)) : old;
+      if (sameContent(stored, JSON.parse(entry.json) as KubeObject)) return this.strategy.fromStorage ? this.strategy.fromStorage(clone(old)) : old;
       if (this.shouldDeleteDuringUpdate(stored)) {
         if (opts.dryRun) return updated;
         try {
@@ -460,10 +459,10 @@ export class GenericRegistry {
       const cur = m.deletionGracePeriodSeconds ?? 0;
       if (grace < cur) {
         m.deletionGracePeriodSeconds = grace;
-        m.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        m.deletionTimestamp = timestamp(Date.now() + grace * 1000);
       }
     } else {
-      m.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      m.deletionTimestamp = timestamp(Date.now() + grace * 1000);
       m.deletionGracePeriodSeconds = grace;
     }
     m.finalizers = [...finalizers];

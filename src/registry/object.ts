@@ -39,4 +39,6 @@ export type JsonObject = { [k: string]: unknown };
 export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** RFC 3339 with second precision, as metav1.Time serialises. */
-export const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const timestamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export const now = (): string => timestamp(Date.now());

@@ -8,7 +8,8 @@ import {
   fieldRequired, fieldInvalid, fieldForbidden, expired,
 } from './errors.ts';
 import type { GenericRegistry, Subresource, WriteOptions } from '../registry/generic.ts';
-import { clone, parseResourceVersion } from '../registry/generic.ts';
+import { parseResourceVersion } from '../registry/generic.ts';
+import { clone } from '../registry/validation/json.ts';
 import { type FieldSelector, allFields, parseFieldSelector, parseLabelSelector, labelSelectorString, type MetaLabelSelector } from '../registry/selection.ts';
 import { type KubeObject, isObject, now } from '../registry/object.ts';
 import type { DeleteOptions } from '../registry/strategies/strategy.ts';

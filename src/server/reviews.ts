@@ -7,7 +7,8 @@
 // Authorization is allow-all for now: every handler takes an optional Authorizer defaulting to
 // `allowAll`, the same answers upstream gives with --authorization-mode=AlwaysAllow.
 
-import type { SubresourceInfo, Verb } from '../../api/resources.ts';
+import { type SubresourceInfo, type Verb, resources } from '../../api/resources.ts';
+import { isObject } from '../registry/object.ts';
 import { type FieldError, badRequest, fieldInvalid, fieldRequired, invalid } from './errors.ts';
 
 const AUTHZ_GROUP = 'authorization.k8s.io';
@@ -78,28 +79,20 @@ export interface ReviewResourceRow {
   verbs: Verb[];
 }
 
-/** Create-only resources, as upstream lists them in discovery (no get → not stored). */
-export const reviewResourceRows: readonly ReviewResourceRow[] = [
-  { group: AUTHN_GROUP, version: 'v1', kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', namespaced: false, verbs: ['create'] },
-  { group: AUTHN_GROUP, version: 'v1', kind: 'TokenReview', plural: 'tokenreviews', namespaced: false, verbs: ['create'] },
-  { group: AUTHZ_GROUP, version: 'v1', kind: 'LocalSubjectAccessReview', plural: 'localsubjectaccessreviews', namespaced: true, verbs: ['create'] },
-  { group: AUTHZ_GROUP, version: 'v1', kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', namespaced: false, verbs: ['create'] },
-  { group: AUTHZ_GROUP, version: 'v1', kind: 'SelfSubjectRulesReview', plural: 'selfsubjectrulesreviews', namespaced: false, verbs: ['create'] },
-  { group: AUTHZ_GROUP, version: 'v1', kind: 'SubjectAccessReview', plural: 'subjectaccessreviews', namespaced: false, verbs: ['create'] },
-];
+/** The create-only review resources of the resource table (no get → nothing stored). */
+export const reviewResourceRows: readonly ReviewResourceRow[] = resources
+  .filter((r) => (r.group === AUTHN_GROUP || r.group === AUTHZ_GROUP) && r.plural.endsWith('reviews'))
+  .map(({ group, version, kind, plural, namespaced, verbs }) => ({ group, version, kind, plural, namespaced, verbs }));
 
-/** serviceaccounts/token (`kubectl create token`), for the ServiceAccount row's `extra`. */
-export const serviceAccountTokenSubresource: SubresourceInfo = {
-  name: 'token',
-  kind: { group: AUTHN_GROUP, version: 'v1', kind: 'TokenRequest' },
-  verbs: ['create'],
-};
+/** serviceaccounts/token (`kubectl create token`), as the ServiceAccount row declares it. */
+export const serviceAccountTokenSubresource: SubresourceInfo = resources
+  .find((r) => r.group === '' && r.plural === 'serviceaccounts')!.subresources.find((s) => s.name === 'token')!;
 
 // ---------------------------------------------------------------------------------------------
 
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = isObject;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 function bodyObject(body: unknown, kind: string): Obj {

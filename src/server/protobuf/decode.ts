@@ -7,6 +7,7 @@
 // string, Time/MicroTime as RFC 3339, Duration as Go's duration string, []byte as base64,
 // RawExtension/FieldsV1 as embedded JSON. Unknown field numbers are skipped.
 
+import { isObject } from '../../registry/object.ts';
 import { StatusError, badRequest } from '../errors.ts';
 import {
   type FieldSpec, type MessageSpec, messageSpec, schemaForKind,
@@ -138,7 +139,6 @@ function expectWire(actual: number, expected: number, spec: MessageSpec, f: Fiel
   if (actual !== expected) throw malformed(`wrong wire type ${actual} for field ${fieldName(spec, f)}`);
 }
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Sets an own property even for the key "__proto__" (as JSON.parse does). */
 function setKey(obj: JsonObject, key: string, value: unknown): void {

@@ -4,6 +4,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, randomUUID, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { timestamp } from '../../registry/object.ts';
 
 export const ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
@@ -57,7 +58,7 @@ export class TokenSigner {
     };
     const signingInput = `${b64(JSON.stringify({ alg: 'ES256', kid: this.kid }))}.${b64(JSON.stringify(payload))}`;
     const signature = sign('sha256', Buffer.from(signingInput), { key: this.privateKey, dsaEncoding: 'ieee-p1363' });
-    return { token: `${signingInput}.${b64(signature)}`, expirationTimestamp: new Date(exp * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+    return { token: `${signingInput}.${b64(signature)}`, expirationTimestamp: timestamp(exp * 1000) };
   }
 
   /** The service account a token names, if its signature, issuer and lifetime check out. */
