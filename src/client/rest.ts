@@ -1,0 +1,187 @@
+// A small REST client for Skiff's own components (scheduler, agent, controllers): the
+// same HTTPS + JSON API kubectl uses, over a keep-alive agent of its own, so each
+// component is an ordinary API client (client-go's rest.Interface, reduced to what the
+// components need).
+
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
+import { groupVersion, resources, type ResourceInfo } from '../../api/resources.ts';
+
+export interface ClientConfig {
+  /** https://host:port */
+  server: string;
+  caPem?: string;
+  certPem?: string;
+  keyPem?: string;
+  token?: string;
+  /** Sent as User-Agent; shows who wrote what (managedFields manager for SSA/updates). */
+  userAgent?: string;
+}
+
+interface KubeconfigDoc {
+  'current-context'?: string;
+  contexts?: { name: string; context: { cluster: string; user: string } }[];
+  clusters?: { name: string; cluster: { server: string; 'certificate-authority-data'?: string } }[];
+  users?: { name: string; user: { 'client-certificate-data'?: string; 'client-key-data'?: string; token?: string } }[];
+}
+
+const unb64 = (s: string | undefined) => (s ? Buffer.from(s, 'base64').toString('utf8') : undefined);
+
+/** The current context of a kubeconfig (YAML text or a path) as a ClientConfig. */
+export function configFromKubeconfig(yamlOrPath: string, userAgent?: string): ClientConfig {
+  const text = yamlOrPath.includes('\n') ? yamlOrPath : readFileSync(yamlOrPath, 'utf8');
+  const doc = load(text) as KubeconfigDoc;
+  const ctx = doc.contexts?.find((c) => c.name === doc['current-context'])?.context;
+  const cluster = doc.clusters?.find((c) => c.name === ctx?.cluster)?.cluster;
+  const user = doc.users?.find((u) => u.name === ctx?.user)?.user;
+  if (!cluster) throw new Error('kubeconfig: no cluster for the current context');
+  return {
+    server: cluster.server,
+    caPem: unb64(cluster['certificate-authority-data']),
+    certPem: unb64(user?.['client-certificate-data']),
+    keyPem: unb64(user?.['client-key-data']),
+    token: user?.token,
+    userAgent,
+  };
+}
+
+/** A metav1.Status answer (or a transport failure, code 0). */
+export class ApiError extends Error {
+  constructor(readonly code: number, readonly reason: string, message: string, readonly status?: Record<string, unknown>) {
+    super(message);
+  }
+}
+
+export const isNotFound = (e: unknown) => e instanceof ApiError && e.code === 404;
+export const isConflict = (e: unknown) => e instanceof ApiError && e.code === 409;
+export const isAlreadyExists = (e: unknown) => e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists';
+export const isGone = (e: unknown) => e instanceof ApiError && e.code === 410;
+
+/** Where a resource lives: from the API table, by plural ('pods', 'apps/deployments'). */
+export function resource(name: string): ResourceInfo {
+  const slash = name.indexOf('/');
+  const group = slash < 0 ? '' : name.slice(0, slash);
+  const plural = slash < 0 ? name : name.slice(slash + 1);
+  const info = resources.find((r) => r.group === group && r.plural === plural);
+  if (!info) throw new Error(`unknown resource ${name}`);
+  return info;
+}
+
+export function resourcePath(r: ResourceInfo, namespace?: string, name?: string, subresource?: string): string {
+  let p = r.group ? `/apis/${groupVersion(r)}` : `/api/${r.version}`;
+  if (r.namespaced && namespace) p += `/namespaces/${namespace}`;
+  p += `/${r.plural}`;
+  if (name !== undefined) p += `/${encodeURIComponent(name)}`;
+  if (subresource) p += `/${subresource}`;
+  return p;
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const parts: string[] = [];
+  for (const k in query) {
+    const v = query[k];
+    if (v !== undefined) parts.push(`${k}=${encodeURIComponent(String(v))}`);
+  }
+  return parts.length ? `${path}?${parts.join('&')}` : path;
+}
+
+export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
+const PATCH_CONTENT: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  json: 'application/json-patch+json',
+  apply: 'application/apply-patch+yaml',
+};
+
+export interface ListResult<T> {
+  metadata: { resourceVersion: string; continue?: string };
+  items: T[];
+}
+
+export class RestClient {
+  readonly agent: https.Agent;
+  private readonly url: URL;
+  private readonly headers: Record<string, string>;
+
+  constructor(readonly config: ClientConfig) {
+    this.url = new URL(config.server);
+    this.agent = new https.Agent({
+      keepAlive: true,
+      maxSockets: 64,
+      ca: config.caPem,
+      cert: config.certPem,
+      key: config.keyPem,
+    });
+    this.headers = { Accept: 'application/json', 'User-Agent': config.userAgent ?? 'skiff' };
+    if (config.token) this.headers.Authorization = `Bearer ${config.token}`;
+  }
+
+  /** One request; resolves to the parsed JSON body, rejects with ApiError on a non-2xx. */
+  request<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      const headers: Record<string, string | number> = { ...this.headers };
+      if (payload !== undefined) {
+        headers['Content-Type'] = contentType;
+        headers['Content-Length'] = Buffer.byteLength(payload);
+      }
+      const req = https.request({ host: this.url.hostname, port: this.url.port, path, method, headers, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown;
+          try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+          const code = res.statusCode ?? 0;
+          if (code >= 200 && code < 300) return resolve(parsed as T);
+          const st = (parsed ?? {}) as { reason?: string; message?: string };
+          reject(new ApiError(code, st.reason ?? '', st.message ?? `${method} ${path}: HTTP ${code}`, parsed as Record<string, unknown>));
+        });
+        res.on('error', (e) => reject(new ApiError(0, 'ConnectionError', e.message)));
+      });
+      req.on('error', (e) => reject(new ApiError(0, 'ConnectionError', e.message)));
+      if (payload !== undefined) req.end(payload);
+      else req.end();
+    });
+  }
+
+  get<T>(r: ResourceInfo, namespace: string | undefined, name: string, subresource?: string): Promise<T> {
+    return this.request<T>('GET', resourcePath(r, namespace, name, subresource));
+  }
+
+  list<T>(r: ResourceInfo, namespace?: string, query?: Query): Promise<ListResult<T>> {
+    return this.request<ListResult<T>>('GET', withQuery(resourcePath(r, namespace), query));
+  }
+
+  create<T>(r: ResourceInfo, namespace: string | undefined, obj: unknown, subresource?: string, name?: string): Promise<T> {
+    return this.request<T>('POST', resourcePath(r, namespace, name, subresource), obj);
+  }
+
+  update<T>(r: ResourceInfo, namespace: string | undefined, name: string, obj: unknown, subresource?: string): Promise<T> {
+    return this.request<T>('PUT', resourcePath(r, namespace, name, subresource), obj);
+  }
+
+  patch<T>(r: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: { subresource?: string; query?: Query }): Promise<T> {
+    return this.request<T>('PATCH', withQuery(resourcePath(r, namespace, name, opts?.subresource), opts?.query), patch, PATCH_CONTENT[type]);
+  }
+
+  delete<T = unknown>(r: ResourceInfo, namespace: string | undefined, name: string, options?: Record<string, unknown>): Promise<T> {
+    return this.request<T>('DELETE', resourcePath(r, namespace, name), options);
+  }
+
+  /** Opens a raw streaming GET (used by watches). */
+  stream(path: string, onResponse: (res: import('node:http').IncomingMessage) => void, onError: (e: Error) => void): import('node:http').ClientRequest {
+    const req = https.request({ host: this.url.hostname, port: this.url.port, path, method: 'GET', headers: this.headers, agent: this.agent }, onResponse);
+    req.on('error', onError);
+    req.end();
+    return req;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
