@@ -16,6 +16,7 @@ import { Cacher, type FieldsFn } from './watch/cacher.ts';
 import { GenericRegistry } from './registry/generic.ts';
 import { strategyFor } from './registry/strategies/index.ts';
 import { serviceHooks } from './registry/services.ts';
+import { ensureSystemPriorityClasses, priorityAdmission } from './registry/priority.ts';
 import { advertiseAddress, ensureSystemNamespaces, reconcileKubernetesService } from './server/bootstrap.ts';
 import type { KubeObject } from './registry/object.ts';
 import { createLogger, type Level } from './log.ts';
@@ -81,15 +82,16 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   trace('watch cache loaded');
   const registries = new Map<ResourceInfo, GenericRegistry>();
   const services = serviceHooks();
+  const byName = (group: string, plural: string) => [...registries.values()].find((g) => g.info.group === group && g.info.plural === plural)!;
+  const priority = priorityAdmission(() => byName('scheduling.k8s.io', 'priorityclasses'));
   for (const r of resources) {
     if (!isStored(r)) continue;
-    const hooks = r.group === '' && r.plural === 'services' ? services.hooks : undefined;
+    const hooks = r.group === '' && r.plural === 'services' ? services.hooks : r.group === '' && r.plural === 'pods' ? priority : undefined;
     registries.set(r, new GenericRegistry(r, strategyFor(r.group, r.plural), backend, cacher, hooks));
   }
   const servicesRegistry = [...registries.values()].find((g) => g.info.group === '' && g.info.plural === 'services')!;
   services.rebuild(servicesRegistry.list(undefined, { label: { requirements: [], empty: true }, field: { requirements: [], empty: true } }).items.map((e) => e.object));
 
-  const byName = (group: string, plural: string) => [...registries.values()].find((g) => g.info.group === group && g.info.plural === plural)!;
   const bootstrap = { namespaces: byName('', 'namespaces'), services: servicesRegistry, endpoints: byName('', 'endpoints'), endpointSlices: byName('discovery.k8s.io', 'endpointslices') };
   await ensureSystemNamespaces(bootstrap);
 
@@ -123,6 +125,7 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   // write builds the schema model, ~100 ms): `skiff up` reports ready first, then reconciles.
   let reconciled: Promise<void> | undefined;
   const reconcile = () => (reconciled ??= reconcileKubernetesService(bootstrap, port, advertiseAddress(host))
+    .then(() => ensureSystemPriorityClasses(byName('scheduling.k8s.io', 'priorityclasses')))
     .catch((e: unknown) => logger.error('reconciling the kubernetes Service failed', { error: e instanceof Error ? e.message : String(e) })));
   if (options.waitForBootstrap !== false) await reconcile();
 
