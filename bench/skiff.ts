@@ -40,11 +40,13 @@ function loadNote(r: LoadResult): string | undefined {
 
 // ---- cold start of `skiff up` ----
 
-interface Started {
+export interface Started {
   child: ChildProcess;
   totalMs: number; // spawn -> /readyz ok
   readyLineMs: number; // spawn -> stdout line containing "ready"
   stop: () => Promise<void>;
+  url: string;
+  kubeconfigPath: string;
 }
 
 function readyz(url: string): Promise<boolean> {
@@ -73,7 +75,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Build the bundle that `npm run skiff` runs (scripts/skiff.sh does this when sources change). */
-async function buildBundle(): Promise<void> {
+export async function buildBundle(): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const c = spawn('bash', ['scripts/skiff.sh', 'help'], { cwd: ROOT, stdio: 'ignore' });
     c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bundling failed (${code})`))));
@@ -81,8 +83,8 @@ async function buildBundle(): Promise<void> {
 }
 
 /** Spawn `skiff up` as `npm run skiff -- up` runs it (node dist/skiff.mjs up ...) and wait for ready + /readyz. */
-async function skiffUp(dataDir: string): Promise<Started> {
-  const args = ['dist/skiff.mjs', 'up', '--data-dir', dataDir, '--port', '0', '--log-level', 'error'];
+export async function skiffUp(dataDir: string, extraArgs: string[] = [], readyTimeoutMs = 30_000): Promise<Started> {
+  const args = ['dist/skiff.mjs', 'up', '--data-dir', dataDir, '--port', '0', '--log-level', 'error', ...extraArgs];
   const t0 = now();
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = onCleanup(() => stopChild(child));
@@ -100,20 +102,21 @@ async function skiffUp(dataDir: string): Promise<Started> {
     url ??= /https:\/\/(?:127\.0\.0\.1|localhost):\d+/.exec(out)?.[0] ?? null;
     if (!readyAt && /ready/i.test(out)) readyAt = now();
   });
-  const deadline = t0 + 30_000;
+  const deadline = t0 + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`skiff up exited with ${child.exitCode}: ${err || out}`);
     if (now() > deadline) {
       await stop();
-      throw new Error(`skiff up not ready within 30 s; stdout: ${out.slice(0, 400)} stderr: ${err.slice(0, 400)}`);
+      throw new Error(`skiff up not ready within ${readyTimeoutMs / 1000} s; stdout: ${out.slice(0, 400)} stderr: ${err.slice(0, 400)}`);
     }
     if (readyAt && url && (await readyz(url))) break;
     await sleep(readyAt ? 2 : 5);
   }
-  return { child, totalMs: now() - t0, readyLineMs: readyAt - t0, stop };
+  const kubeconfigPath = /export KUBECONFIG=(\S+)/.exec(out)?.[1] ?? '';
+  return { child, totalMs: now() - t0, readyLineMs: readyAt - t0, stop, url: url as string, kubeconfigPath };
 }
 
-async function vmRssMb(pid: number): Promise<number> {
+export async function vmRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
   if (!kb) throw new Error(`no VmRSS for pid ${pid}`);
