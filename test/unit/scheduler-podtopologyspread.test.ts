@@ -5,7 +5,7 @@
 
 import { expect } from 'chai';
 import type { V1TopologySpreadConstraint } from '@kubernetes/client-node';
-import { newPodInfo } from '../../src/scheduler/framework/nodeinfo.ts';
+import { addPod, newPodInfo, removePod, setNode } from '../../src/scheduler/framework/nodeinfo.ts';
 import { Code, CycleState, isFilter, isPreFilter, type NodeInfo } from '../../src/scheduler/framework/types.ts';
 import * as pts from '../../src/scheduler/plugins/podtopologyspread.ts';
 import { fakeHandle, node, nodeInfo, pod, runFilter, runScore, scoresOf, type PodOptions } from './scheduler-fixtures.ts';
@@ -196,6 +196,34 @@ describe('PodTopologySpread filter', () => {
     ns[0].pods.push(...a.pods);
     ns[0].generation++;
     expect(runFilter(pl, p, ns).statuses.get('a')?.code).to.equal(Code.Unschedulable);
+  });
+});
+
+describe('PodTopologySpread counts kept across cycles', () => {
+  it('agree with a fresh count after pods come and go and nodes change zones', () => {
+    // A fixed node list changed in place, as the scheduler cache does, checked against a
+    // new plugin instance (no remembered counts) after every change.
+    let seed = 7;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const zones = ['z1', 'z2', 'z3', undefined];
+    const nodeOf = (i: number, zone: string | undefined) => node(`n${i}`, { labels: zone ? { zone } : {} });
+    const ns = Array.from({ length: 12 }, (_, i) => nodeInfo(nodeOf(i, zones[i % 3])));
+    const cached = pts.factory(fakeHandle(ns));
+    const probe = (selector: object) => pod('p', { labels: { foo: '' }, nodeSelector: undefined, topologySpreadConstraints: [spread(1, 'zone', 'DoNotSchedule', selector), spread(2, HOST, 'DoNotSchedule', selector)] });
+    let uid = 0;
+    for (let step = 0; step < 300; step++) {
+      const ni = ns[rnd(ns.length)];
+      const what = rnd(10);
+      if (what < 5) addPod(ni, newPodInfo(pod(`x${uid++}`, { labels: rnd(2) ? { foo: '' } : { bar: '' }, nodeName: ni.name })));
+      else if (what < 8 && ni.pods.length > 0) removePod(ni, ni.pods[rnd(ni.pods.length)].pod.metadata!.uid!);
+      else setNode(ni, nodeOf(Number(ni.name.slice(1)), zones[rnd(zones.length)]));
+      for (const selector of [fooExists, barExists]) {
+        const p = probe(selector);
+        const got = runFilter(cached, p, ns).statuses;
+        const want = runFilter(pts.factory(fakeHandle(ns)), p, ns).statuses;
+        expect([...got].map(([n, st]) => [n, st.code]), `step ${step}`).to.deep.equal([...want].map(([n, st]) => [n, st.code]));
+      }
+    }
   });
 });
 

@@ -7,13 +7,12 @@ import type { V1NodeAffinity } from '@kubernetes/client-node';
 import { MAX_NODE_SCORE, Status, type CycleState, type FilterPlugin, type Node, type PluginFactory, type Pod, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../framework/types.ts';
 import { compileNodeSelector, compilePreferredTerms, preferredScore, requiredNodeAffinity, type RequiredNodeAffinity } from './nodeselector.ts';
 import { defaultNormalizeScore } from './normalize.ts';
+import { StateSlot } from './stateslot.ts';
 
 export const NAME = 'NodeAffinity';
 export const ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
 export const ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node affinity";
 export const ERR_REASON_CONFLICT = 'pod affinity terms conflict';
-const PRE_FILTER_KEY = 'PreFilter' + NAME;
-const PRE_SCORE_KEY = 'PreScore' + NAME;
 
 export type NodeAffinityArgs = { addedAffinity?: V1NodeAffinity };
 
@@ -46,12 +45,15 @@ export const factory: PluginFactory = (_handle, rawArgs): PreFilterPlugin & Filt
     ? compilePreferredTerms(args.addedAffinity.preferredDuringSchedulingIgnoredDuringExecution)
     : undefined;
 
+  const preFilterSlot = new StateSlot<RequiredNodeAffinity>('PreFilter' + NAME);
+  const preScoreSlot = new StateSlot<Preferred>('PreScore' + NAME);
+
   return {
     name: NAME,
     preFilter(state: CycleState, pod: Pod) {
       const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
       if (!required && !addedSelector && !pod.spec?.nodeSelector) return { status: Status.skip() };
-      state.write(PRE_FILTER_KEY, requiredNodeAffinity(pod));
+      preFilterSlot.write(state, requiredNodeAffinity(pod));
       const names = pinnedNodeNames(pod);
       if (!names) return { status: Status.success() };
       if (names.size === 0) return { status: Status.unresolvable(ERR_REASON_CONFLICT) };
@@ -59,18 +61,18 @@ export const factory: PluginFactory = (_handle, rawArgs): PreFilterPlugin & Filt
     },
     filter(state, pod, ni) {
       if (addedSelector && !addedSelector(ni.node)) return Status.unresolvable(ERR_REASON_ENFORCED);
-      const required = state.read<RequiredNodeAffinity>(PRE_FILTER_KEY) ?? requiredNodeAffinity(pod);
+      const required = preFilterSlot.read(state) ?? requiredNodeAffinity(pod);
       return required.match(ni.node) ? Status.success() : Status.unresolvable(ERR_REASON_POD);
     },
     preScore(state, pod) {
       const terms = pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution;
       if (!terms && !addedPreferred) return Status.skip();
-      state.write(PRE_SCORE_KEY, terms ? compilePreferredTerms(terms) : []);
+      preScoreSlot.write(state, terms ? compilePreferredTerms(terms) : []);
       return Status.success();
     },
     score(state, pod, ni) {
       let score = addedPreferred ? preferredScore(addedPreferred, ni.node) : 0;
-      const terms = state.read<Preferred>(PRE_SCORE_KEY) ?? compilePreferredTerms(pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []);
+      const terms = preScoreSlot.read(state) ?? compilePreferredTerms(pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []);
       score += preferredScore(terms, ni.node);
       return score;
     },

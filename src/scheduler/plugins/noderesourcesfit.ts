@@ -7,11 +7,10 @@
 
 import { podRequests } from '../framework/nodeinfo.ts';
 import { MAX_NODE_SCORE, Status, type CycleState, type FilterPlugin, type NodeInfo, type PluginFactory, type Pod, type PreFilterPlugin, type PreScorePlugin, type Resource, type ScorePlugin } from '../framework/types.ts';
+import { StateSlot } from './stateslot.ts';
 import { DEFAULT_RESOURCES, podRequestList, ResourceAllocationScorer, type ResourceSpec, type Scorer } from './resourceallocation.ts';
 
 export const NAME = 'NodeResourcesFit';
-const PRE_FILTER_KEY = 'PreFilter' + NAME;
-const PRE_SCORE_KEY = 'PreScore' + NAME;
 /** Scores in a RequestedToCapacityRatio shape go 0..10; the plugin scales them to 0..100. */
 const MAX_CUSTOM_PRIORITY_SCORE = 10;
 const MAX_UTILIZATION = 100;
@@ -136,24 +135,26 @@ export const factory: PluginFactory = (_handle, rawArgs): PreFilterPlugin & Filt
   const ignored = new Set(args.ignoredResources ?? []);
   const ignoredGroups = new Set(args.ignoredResourceGroups ?? []);
   const scorer = new ResourceAllocationScorer(resources, false, scorerFor(args, resources));
+  const preFilterSlot = new StateSlot<Resource>('PreFilter' + NAME);
+  const preScoreSlot = new StateSlot<number[]>('PreScore' + NAME);
   return {
     name: NAME,
     preFilter(state: CycleState, pod: Pod) {
-      state.write(PRE_FILTER_KEY, podRequests(pod));
+      preFilterSlot.write(state, podRequests(pod));
       return { status: Status.success() };
     },
     filter(state, pod, ni) {
-      const req = state.read<Resource>(PRE_FILTER_KEY) ?? podRequests(pod);
+      const req = preFilterSlot.read(state) ?? podRequests(pod);
       const insufficient = insufficientResources(req, ni, ignored, ignoredGroups);
       if (insufficient.length === 0) return Status.success();
       return Status.unschedulable(...insufficient.map((r) => r.reason));
     },
     preScore(state, pod) {
-      state.write(PRE_SCORE_KEY, podRequestList(pod, resources, true));
+      preScoreSlot.write(state, podRequestList(pod, resources, true));
       return Status.success();
     },
     score(state, pod, ni) {
-      return scorer.score(ni, state.read<number[]>(PRE_SCORE_KEY) ?? podRequestList(pod, resources, true));
+      return scorer.score(ni, preScoreSlot.read(state) ?? podRequestList(pod, resources, true));
     },
   };
 };

@@ -9,22 +9,21 @@
 // gets the system defaults (zone maxSkew 5, hostname maxSkew 3, ScheduleAnyway) when it
 // belongs to a controller.
 //
-// Counts are computed once per cycle in PreFilter/PreScore. A node's count for a given
-// selector and namespace is also remembered across cycles until the node changes (its
-// NodeInfo generation), so a cycle costs a lookup per unchanged node.
+// Counts are computed once per cycle in PreFilter/PreScore, and kept between cycles:
+// the per-domain sums for a constraint are updated only for nodes whose NodeInfo changed
+// (generation), so a cycle over an unchanged cluster costs a comparison per node.
 
 import type { V1TopologySpreadConstraint } from '@kubernetes/client-node';
 import { NOTHING } from '../framework/nodeinfo.ts';
 import { MAX_NODE_SCORE, Status, type CycleState, type FilterPlugin, type Node, type NodeInfo, type PluginFactory, type Pod, type PodInfo, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../framework/types.ts';
 import { fromMetaLabelSelector, matchLabels, type LabelSelector, type MetaLabelSelector } from '../../registry/selection.ts';
 import { requiredNodeAffinity, type RequiredNodeAffinity } from './nodeselector.ts';
+import { StateSlot } from './stateslot.ts';
 import { findUntoleratedTaint, isDoNotScheduleTaint } from './taints.ts';
 
 export const NAME = 'PodTopologySpread';
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
 export const ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + ' (missing required label)';
-const PRE_FILTER_KEY = 'PreFilter' + NAME;
-const PRE_SCORE_KEY = 'PreScore' + NAME;
 const LABEL_HOSTNAME = 'kubernetes.io/hostname';
 const LABEL_ZONE = 'topology.kubernetes.io/zone';
 
@@ -116,21 +115,103 @@ function countMatching(pods: PodInfo[], selector: LabelSelector, ns: string): nu
   return n;
 }
 
-/** Per selector+namespace, each node's count as of its NodeInfo generation. */
+/** A node's matching pods as of its NodeInfo generation, for one selector and namespace. */
+type NodeCounts = WeakMap<NodeInfo, { generation: number; count: number }>;
+
+/** Per selector+namespace, each node's count (hostname constraints are counted per node in Score). */
 class PodCountCache {
-  private readonly byKey = new Map<string, WeakMap<NodeInfo, { generation: number; count: number }>>();
-  count(ni: NodeInfo, c: Constraint, ns: string): number {
+  private readonly byKey = new Map<string, NodeCounts>();
+  for(c: Constraint): NodeCounts {
     let m = this.byKey.get(c.cacheKey);
     if (!m) {
       if (this.byKey.size >= 256) this.byKey.clear();
       this.byKey.set(c.cacheKey, (m = new WeakMap()));
     }
-    const hit = m.get(ni);
-    if (hit && hit.generation === ni.generation) return hit.count;
-    const count = countMatching(ni.pods, c.selector, ns);
-    m.set(ni, { generation: ni.generation, count });
-    return count;
+    return m;
   }
+}
+
+function countOnNode(m: NodeCounts, ni: NodeInfo, c: Constraint, ns: string): number {
+  const hit = m.get(ni);
+  if (hit && hit.generation === ni.generation) return hit.count;
+  const count = countMatching(ni.pods, c.selector, ns);
+  m.set(ni, { generation: ni.generation, count });
+  return count;
+}
+
+/**
+ * Per-domain sums of one constraint over a node list, remembered across cycles. Each
+ * node contributes its matching pods to its domain (or nothing when excluded); only
+ * nodes whose generation moved are looked at again. The sums are shared with the
+ * cycle's state, which copies them before changing them (preemption dry runs).
+ */
+class DomainCounts {
+  private nodes: NodeInfo[] = [];
+  /** The NodeInfo each slot was computed from (an in-place replacement counts as a change). */
+  private refs: NodeInfo[] = [];
+  private gens: number[] = [];
+  private values: (string | undefined)[] = [];
+  private counts: number[] = [];
+  /** Per domain: the nodes in it, and their matching pods. */
+  private readonly members = new Map<string, number>();
+  readonly totals = new Map<string, number>();
+
+  refresh(nodes: NodeInfo[], domainOf: (ni: NodeInfo) => string | undefined, countOf: (ni: NodeInfo) => number): Map<string, number> {
+    if (nodes !== this.nodes || nodes.length !== this.gens.length) {
+      this.nodes = nodes;
+      this.refs = nodes.slice();
+      this.gens = new Array<number>(nodes.length).fill(-1);
+      this.values = new Array<string | undefined>(nodes.length).fill(undefined);
+      this.counts = new Array<number>(nodes.length).fill(0);
+      this.members.clear();
+      this.totals.clear();
+    }
+    for (let i = 0; i < nodes.length; i++) {
+      const ni = nodes[i];
+      if (ni.generation === this.gens[i] && ni === this.refs[i]) continue;
+      const old = this.values[i];
+      if (old !== undefined) {
+        const m = this.members.get(old)! - 1;
+        if (m === 0) { this.members.delete(old); this.totals.delete(old); } else {
+          this.members.set(old, m);
+          this.totals.set(old, this.totals.get(old)! - this.counts[i]);
+        }
+      }
+      const v = domainOf(ni);
+      const n = v === undefined ? 0 : countOf(ni);
+      if (v !== undefined) {
+        this.members.set(v, (this.members.get(v) ?? 0) + 1);
+        this.totals.set(v, (this.totals.get(v) ?? 0) + n);
+      }
+      this.gens[i] = ni.generation;
+      this.refs[i] = ni;
+      this.values[i] = v;
+      this.counts[i] = n;
+    }
+    return this.totals;
+  }
+}
+
+class DomainCountCache {
+  private readonly entries = new Map<string, DomainCounts>();
+  get(signature: string): DomainCounts {
+    let e = this.entries.get(signature);
+    if (!e) {
+      if (this.entries.size >= 64) this.entries.clear();
+      this.entries.set(signature, (e = new DomainCounts()));
+    }
+    return e;
+  }
+}
+
+/** Everything a constraint's per-node domain and count depend on besides the node. */
+function domainSignature(phase: string, c: Constraint, all: Constraint[], pod: Pod): string {
+  const spec = pod.spec;
+  return JSON.stringify([
+    phase, c.cacheKey, c.topologyKey, all.map((x) => x.topologyKey),
+    c.honorNodeAffinity ? [spec?.nodeSelector, spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution] : null,
+    c.honorNodeTaints ? spec?.tolerations : null,
+  ]);
 }
 
 /** The two smallest domains of a constraint (upstream's criticalPaths, same update rules). */
@@ -154,9 +235,12 @@ class PreFilterState {
   constructor(
     readonly constraints: Constraint[],
     readonly required: RequiredNodeAffinity,
-    /** Per constraint: topology value → matching pods. */
-    readonly counts: Map<string, number>[],
+    /** Per constraint: topology value → matching pods (shared with the cache until owned). */
+    public counts: Map<string, number>[],
     readonly paths: CriticalPaths[],
+    /** Per constraint: 1 when the pod matches its own selector. */
+    readonly selfMatch: number[],
+    private owned = false,
   ) {}
 
   minMatchNum(i: number): number {
@@ -167,6 +251,7 @@ class PreFilterState {
     if ((updated.metadata?.namespace ?? 'default') !== (preemptor.metadata?.namespace ?? 'default')) return;
     const labels = node.metadata?.labels;
     if (!hasAllKeys(labels, this.constraints)) return;
+    if (!this.owned) { this.counts = this.counts.map((m) => new Map(m)); this.owned = true; }
     const affinityMatch = this.required.none || this.required.match(node);
     for (let i = 0; i < this.constraints.length; i++) {
       const c = this.constraints[i];
@@ -180,7 +265,7 @@ class PreFilterState {
   }
 
   clone(): PreFilterState {
-    return new PreFilterState(this.constraints, this.required, this.counts.map((m) => new Map(m)), this.paths.map((p) => p.copy()));
+    return new PreFilterState(this.constraints, this.required, this.counts.map((m) => new Map(m)), this.paths.map((p) => p.copy()), this.selfMatch, true);
   }
 }
 
@@ -189,6 +274,9 @@ interface PreScoreState {
   ignoredNodes: Set<string>;
   counts: Map<string, number>[];
   weights: number[];
+  /** Per hostname constraint: the per-node count cache. */
+  nodeCounts: (NodeCounts | undefined)[];
+  namespace: string;
 }
 
 export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin => {
@@ -196,6 +284,9 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
   const systemDefaulted = (args.defaultingType ?? 'System') === 'System';
   const defaults = systemDefaulted ? SYSTEM_DEFAULT_CONSTRAINTS : args.defaultConstraints ?? [];
   const cache = new PodCountCache();
+  const domains = new DomainCountCache();
+  const preFilterSlot = new StateSlot<PreFilterState>('PreFilter' + NAME);
+  const preScoreSlot = new StateSlot<PreScoreState>('PreScore' + NAME);
 
   function constraintsFor(pod: Pod, action: string): Constraint[] {
     const own = pod.spec?.topologySpreadConstraints;
@@ -213,48 +304,44 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
       if (constraints.length === 0) return { status: Status.skip() };
       const ns = pod.metadata?.namespace ?? 'default';
       const required = requiredNodeAffinity(pod);
-      const counts = constraints.map(() => new Map<string, number>());
-      for (const ni of nodes) {
-        const labels = ni.node.metadata?.labels;
-        if (!hasAllKeys(labels, constraints)) continue;
-        const affinityMatch = required.none || required.match(ni.node);
-        for (let i = 0; i < constraints.length; i++) {
-          const c = constraints[i];
-          if (!included(c, pod, ni.node, affinityMatch)) continue;
-          const v = labels![c.topologyKey];
-          counts[i].set(v, (counts[i].get(v) ?? 0) + cache.count(ni, c, ns));
-        }
-      }
+      const counts = constraints.map((c) => domains.get(domainSignature('filter', c, constraints, pod)).refresh(
+        nodes,
+        (ni) => {
+          const labels = ni.node.metadata?.labels;
+          if (!hasAllKeys(labels, constraints)) return undefined;
+          return included(c, pod, ni.node, required.none || required.match(ni.node)) ? labels![c.topologyKey] : undefined;
+        },
+        (ni) => countMatching(ni.pods, c.selector, ns),
+      ));
       const paths = counts.map((m) => {
         const p = new CriticalPaths();
         for (const [v, n] of m) p.update(v, n);
         return p;
       });
-      cs.write(PRE_FILTER_KEY, new PreFilterState(constraints, required, counts, paths));
+      const self = constraints.map((c) => (matchLabels(c.selector, pod.metadata?.labels) ? 1 : 0));
+      preFilterSlot.write(cs, new PreFilterState(constraints, required, counts, paths, self));
       return { status: Status.success() };
     },
 
     addPod(cs, pod, add, ni) {
-      cs.read<PreFilterState>(PRE_FILTER_KEY)?.update(add.pod, pod, ni.node, 1);
+      preFilterSlot.read(cs)?.update(add.pod, pod, ni.node, 1);
       return Status.success();
     },
 
     removePod(cs, pod, remove, ni) {
-      cs.read<PreFilterState>(PRE_FILTER_KEY)?.update(remove.pod, pod, ni.node, -1);
+      preFilterSlot.read(cs)?.update(remove.pod, pod, ni.node, -1);
       return Status.success();
     },
 
-    filter(cs, pod, ni) {
-      const s = cs.read<PreFilterState>(PRE_FILTER_KEY);
-      if (!s) return Status.error(`reading "${PRE_FILTER_KEY}" from cycleState: not found`);
+    filter(cs, _pod, ni) {
+      const s = preFilterSlot.read(cs);
+      if (!s) return Status.error(`reading "${preFilterSlot.key}" from cycleState: not found`);
       const labels = ni.node.metadata?.labels;
-      const podLabels = pod.metadata?.labels;
       for (let i = 0; i < s.constraints.length; i++) {
         const c = s.constraints[i];
         const v = labels?.[c.topologyKey];
         if (v === undefined) return Status.unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
-        const self = matchLabels(c.selector, podLabels) ? 1 : 0;
-        const skew = (s.counts[i].get(v) ?? 0) + self - s.minMatchNum(i);
+        const skew = (s.counts[i].get(v) ?? 0) + s.selfMatch[i] - s.minMatchNum(i);
         if (skew > c.maxSkew) return Status.unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
       }
       return Status.success();
@@ -282,36 +369,39 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
       const weights = constraints.map((c, i) => Math.log((c.topologyKey === LABEL_HOSTNAME ? filtered.length - ignoredNodes.size : counts[i].size) + 2));
       const ns = pod.metadata?.namespace ?? 'default';
       const required = requiredNodeAffinity(pod);
-      for (const ni of all) {
-        const labels = ni.node.metadata?.labels;
-        if (requireAll && !hasAllKeys(labels, constraints)) continue;
-        const affinityMatch = required.none || required.match(ni.node);
-        for (let i = 0; i < constraints.length; i++) {
-          const c = constraints[i];
-          if (c.topologyKey === LABEL_HOSTNAME || !included(c, pod, ni.node, affinityMatch)) continue;
-          const v = labels?.[c.topologyKey] ?? '';
-          const cur = counts[i].get(v);
-          // Only domains of candidate nodes matter.
-          if (cur === undefined) continue;
-          counts[i].set(v, cur + cache.count(ni, c, ns));
-        }
+      for (let i = 0; i < constraints.length; i++) {
+        const c = constraints[i];
+        // Per-node counts of hostname constraints are taken in Score.
+        if (c.topologyKey === LABEL_HOSTNAME) continue;
+        const totals = domains.get(domainSignature(requireAll ? 'score' : 'score-defaults', c, constraints, pod)).refresh(
+          all,
+          (ni) => {
+            const labels = ni.node.metadata?.labels;
+            if (requireAll && !hasAllKeys(labels, constraints)) return undefined;
+            return included(c, pod, ni.node, required.none || required.match(ni.node)) ? labels?.[c.topologyKey] ?? '' : undefined;
+          },
+          (ni) => countMatching(ni.pods, c.selector, ns),
+        );
+        // Only domains of candidate nodes matter.
+        for (const v of counts[i].keys()) counts[i].set(v, totals.get(v) ?? 0);
       }
-      const state: PreScoreState = { constraints, ignoredNodes, counts, weights };
-      cs.write(PRE_SCORE_KEY, state);
+      const nodeCounts = constraints.map((c) => (c.topologyKey === LABEL_HOSTNAME ? cache.for(c) : undefined));
+      const state: PreScoreState = { constraints, ignoredNodes, counts, weights, nodeCounts, namespace: ns };
+      preScoreSlot.write(cs, state);
       return Status.success();
     },
 
-    score(cs, pod, ni) {
-      const s = cs.read<PreScoreState>(PRE_SCORE_KEY);
+    score(cs, _pod, ni) {
+      const s = preScoreSlot.read(cs);
       if (!s || s.ignoredNodes.has(ni.name)) return 0;
       const labels = ni.node.metadata?.labels;
-      const ns = pod.metadata?.namespace ?? 'default';
       let score = 0;
       for (let i = 0; i < s.constraints.length; i++) {
         const c = s.constraints[i];
         const v = labels?.[c.topologyKey];
         if (v === undefined) continue;
-        const cnt = c.topologyKey === LABEL_HOSTNAME ? cache.count(ni, c, ns) : s.counts[i].get(v) ?? 0;
+        const perNode = s.nodeCounts[i];
+        const cnt = perNode ? countOnNode(perNode, ni, c, s.namespace) : s.counts[i].get(v) ?? 0;
         // maxSkew - 1 waters down small differences between domains.
         score += cnt * s.weights[i] + (c.maxSkew - 1);
       }
@@ -319,7 +409,7 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
     },
 
     normalizeScore(cs, _pod, scores) {
-      const s = cs.read<PreScoreState>(PRE_SCORE_KEY);
+      const s = preScoreSlot.read(cs);
       if (!s) return;
       let min = Number.MAX_SAFE_INTEGER, max = 0;
       for (const x of scores) {

@@ -5,14 +5,16 @@
 import type { V1Toleration } from '@kubernetes/client-node';
 import { MAX_NODE_SCORE, Status, type FilterPlugin, type PluginFactory, type PreScorePlugin, type ScorePlugin } from '../framework/types.ts';
 import { defaultNormalizeScore } from './normalize.ts';
+import { StateSlot } from './stateslot.ts';
 import { findUntoleratedTaint, isDoNotScheduleTaint, tolerationsTolerateTaint } from './taints.ts';
 
 export const NAME = 'TaintToleration';
-const PRE_SCORE_KEY = 'PreScore' + NAME;
 
 export const untoleratedTaintReason = (key: string, value: string | undefined): string => `node(s) had untolerated taint {${key}: ${value ?? ''}}`;
 
-export const factory: PluginFactory = (): FilterPlugin & PreScorePlugin & ScorePlugin => ({
+export const factory: PluginFactory = (): FilterPlugin & PreScorePlugin & ScorePlugin => {
+  const preScoreSlot = new StateSlot<V1Toleration[]>('PreScore' + NAME);
+  return {
   name: NAME,
   filter(_state, pod, ni) {
     const taints = ni.node.spec?.taints;
@@ -23,13 +25,13 @@ export const factory: PluginFactory = (): FilterPlugin & PreScorePlugin & ScoreP
   preScore(state, pod) {
     // Only tolerations that can apply to PreferNoSchedule taints matter for scoring.
     const tolerations = (pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
-    state.write(PRE_SCORE_KEY, tolerations);
+    preScoreSlot.write(state, tolerations);
     return Status.success();
   },
   score(state, pod, ni) {
     const taints = ni.node.spec?.taints;
     if (!taints || taints.length === 0) return 0;
-    const tolerations = state.read<V1Toleration[]>(PRE_SCORE_KEY) ?? pod.spec?.tolerations ?? [];
+    const tolerations = preScoreSlot.read(state) ?? pod.spec?.tolerations ?? [];
     let intolerable = 0;
     for (const t of taints) if (t.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, t)) intolerable++;
     return intolerable;
@@ -37,4 +39,5 @@ export const factory: PluginFactory = (): FilterPlugin & PreScorePlugin & ScoreP
   normalizeScore(_state, _pod, scores) {
     defaultNormalizeScore(MAX_NODE_SCORE, true, scores);
   },
-});
+  };
+};
