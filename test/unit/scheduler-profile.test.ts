@@ -69,6 +69,7 @@ describe('default profile', () => {
   it('rejects unknown plugins', () => {
     expect(() => buildProfile(fakeHandle([]), services().s, { queueSort: 'PrioritySort', plugins: [{ name: 'Nope' }] })).to.throw('plugin "Nope" does not exist');
     expect(() => buildProfile(fakeHandle([]), services().s, { queueSort: 'NodeName', plugins: [] })).to.throw('queue sort plugin "NodeName" does not exist');
+    expect(() => buildProfile(fakeHandle([]), services().s, { queueSort: 'PrioritySort', plugins: [{ name: 'NodeName' }, { name: 'NodeName' }] })).to.throw('plugin "NodeName" already registered');
   });
 
   it('schedules, binds and preempts through the scheduler\'s services', async () => {

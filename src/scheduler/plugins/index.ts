@@ -117,9 +117,12 @@ export function buildProfile(handle: Handle, services: PluginServices, config: P
     },
     [volumeBinding.NAME]: services.bindVolumes ? { bindVolumes: services.bindVolumes } : {},
   };
+  const seen = new Set<string>();
   for (const { name, weight } of config.plugins) {
     const factory = REGISTRY[name];
     if (!factory) throw new Error(`plugin "${name}" does not exist`);
+    if (seen.has(name)) throw new Error(`plugin "${name}" already registered`);
+    seen.add(name);
     const plugin = factory(handle, { ...config.pluginConfig?.[name], ...injected[name] });
     built.push({ plugin, weight: weight ?? 1 });
     if (isFilter(plugin)) filters.push(plugin);

@@ -195,7 +195,8 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
       return Status.success();
     },
 
-    preScore(cs, pod) {
+    preScore(cs, pod, nodesToScore) {
+      if (nodesToScore.length === 0) return Status.skip();
       const pi = newPodInfo(pod);
       const hasConstraints = pi.preferredAffinityTerms.length > 0 || pi.preferredAntiAffinityTerms.length > 0;
       if (ignorePreferredTermsOfExistingPods && !hasConstraints) return Status.skip();
