@@ -9,7 +9,7 @@ import { formatTable, runConformance, selectCases, type CaseResult } from '../..
 
 /** Cases that need parts not built yet: ID -> why. */
 const NOT_YET: Record<string, string> = {
-  'SC-07': 'needs >= 2 Ready, untainted nodes; the node agent is a later issue',
+  'SC-07': 'needs >= 2 Ready, untainted nodes; runs in test/conformance/scheduling.test.ts against simulated nodes',
 };
 
 const cases = await selectCases({ classes: ['API'] });
