@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const zones = Array.from({ length: ZONES }, (_, i) => `zone-${String.fromCharCode(97 + i)}`);
   process.stdout.write(`starting skiff up with ${NODES} simulated nodes in ${ZONES} zones\n`);
   const t0 = now();
-  const up = await skiffUp(dir, ['--runtime', 'sim', '--sim-nodes', String(NODES), '--sim-zones', zones.join(',')], 180_000);
+  const up = await skiffUp(dir, ['--runtime', 'sim', '--sim-nodes', String(NODES), '--sim-zones', zones.join(','), '--sim-capacity', 'cpu=32,memory=128Gi,pods=110'], 180_000);
   const agent = agentFrom(up.kubeconfigPath);
   const pid = up.child.pid!;
   try {

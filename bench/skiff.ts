@@ -86,7 +86,9 @@ export async function buildBundle(): Promise<void> {
 export async function skiffUp(dataDir: string, extraArgs: string[] = [], readyTimeoutMs = 30_000): Promise<Started> {
   const args = ['dist/skiff.mjs', 'up', '--data-dir', dataDir, '--port', '0', '--log-level', 'error', ...extraArgs];
   const t0 = now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the skiff process.
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = onCleanup(() => stopChild(child));
   let out = '';
   let err = '';

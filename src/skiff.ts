@@ -3,7 +3,7 @@
 // `skiff up` runs the same thing in the foreground.
 
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resources, isStored, type ResourceInfo } from '../api/resources.ts';
 import { ensurePki } from './server/pki.ts';
@@ -20,6 +20,8 @@ import { ensureSystemPriorityClasses, priorityAdmission } from './registry/prior
 import { advertiseAddress, ensureSystemNamespaces, reconcileKubernetesService } from './server/bootstrap.ts';
 import type { KubeObject } from './registry/object.ts';
 import { createLogger, type Level } from './log.ts';
+import type { Scheduler } from './scheduler/index.ts';
+import type { NodeAgent, SimNodes } from './agent/index.ts';
 
 export interface SkiffOptions {
   /** Where the store, certificates and kubeconfig live; a fresh temp dir (removed on close) when omitted. */
@@ -35,6 +37,14 @@ export interface SkiffOptions {
   bookmarkIntervalMs?: number;
   /** Resolve only once the kubernetes Service and its endpoints are reconciled (default true). */
   waitForBootstrap?: boolean;
+  /** Run the scheduler in this process, as an API client of its own (default false; `skiff up` runs it). */
+  scheduler?: boolean;
+  /** Register this host as a node, with its real capacity, run by the simulated runtime. */
+  hostNode?: boolean;
+  /** Run simulated nodes in this process (like kwok): N node agents, each its own client, lease and watch. */
+  simNodes?: { count: number; zones?: string[]; regions?: string[]; capacity?: Record<string, string>; namePrefix?: string };
+  /** Resolve only once the scheduler and nodes are running (default true); else see `components`. */
+  waitForComponents?: boolean;
 }
 
 export interface Skiff {
@@ -47,6 +57,10 @@ export interface Skiff {
   credentials: { caPem: string; certPem: string; keyPem: string };
   /** Reconcile the kubernetes Service and endpoints (already done unless waitForBootstrap was false). */
   bootstrap(): Promise<void>;
+  /** Settles once the scheduler and node agents asked for are running. */
+  components: Promise<void>;
+  scheduler?: Scheduler;
+  nodes: NodeAgent[];
   close(): Promise<void>;
 }
 
@@ -138,8 +152,32 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   trace('kubeconfig written');
   ready = true;
 
+  const clientConfig = { server: url, caPem: pki.caCertPem, certPem: pki.adminCertPem, keyPem: pki.adminKeyPem };
+  const running: { scheduler?: Scheduler; sim?: SimNodes; host?: NodeAgent } = {};
+  const nodes: NodeAgent[] = [];
+  const components = (async () => {
+    // Loaded only when asked for: the API server alone starts without them.
+    if (options.scheduler) running.scheduler = await (await import('./scheduler/index.ts')).startScheduler(clientConfig);
+    const { NodeAgent, startSimNodes } = options.hostNode || options.simNodes ? await import('./agent/index.ts') : ({} as never);
+    if (options.hostNode) {
+      running.host = new NodeAgent({ config: { ...clientConfig, userAgent: 'kubelet/skiff' }, nodeName: hostname().toLowerCase(), labels: { 'node-role.kubernetes.io/control-plane': '' }, nodeIP: '127.0.0.1', dataDir });
+      await running.host.start();
+      nodes.push(running.host);
+    }
+    if (options.simNodes && options.simNodes.count > 0) {
+      const { count, zones, regions, capacity, namePrefix } = options.simNodes;
+      running.sim = await startSimNodes({ config: clientConfig, count, zones, regions, capacity, namePrefix, dataDir });
+      nodes.push(...running.sim.agents);
+    }
+  })();
+  if (options.waitForComponents !== false) await components;
+  else components.catch((e: unknown) => logger.error('starting the scheduler or nodes failed', { error: e instanceof Error ? e.message : String(e) }));
+
   let closed = false;
   return {
+    components,
+    get scheduler() { return running.scheduler; },
+    nodes,
     url,
     port,
     dataDir,
@@ -150,6 +188,10 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
     async close() {
       if (closed) return;
       closed = true;
+      await components.catch(() => undefined);
+      await running.sim?.stop();
+      await running.host?.stop();
+      await running.scheduler?.stop();
       await reconciled;
       ready = false;
       cacher.stop();

@@ -16,6 +16,14 @@ Commands:
           --host ADDR           listen address (default 127.0.0.1)
           --token-auth-file F   bearer tokens: token,user,uid,"group1,group2"
           --log-level LEVEL     debug|info|warn|error (default info)
+          --runtime sim         the agents' container runtime (sim: simulated, no containers)
+          --sim-nodes N         nodes to run (default 1: this host, with its real capacity;
+                                N > 1: N simulated nodes sim-node-0 ... sim-node-<N-1>)
+          --sim-zones A,B,...   topology.kubernetes.io/zone of simulated node i: zones[i % n]
+          --sim-regions A,B,..  topology.kubernetes.io/region likewise
+          --sim-capacity LIST   capacity of each simulated node, e.g. cpu=8,memory=32Gi,pods=110
+                                (default: this host's)
+          --no-scheduler        do not run the scheduler
 `;
 
 function readyz(skiff: Skiff): Promise<boolean> {
@@ -37,9 +45,26 @@ async function up(argv: string[]): Promise<void> {
       host: { type: 'string' },
       'token-auth-file': { type: 'string' },
       'log-level': { type: 'string' },
+      runtime: { type: 'string' },
+      'sim-nodes': { type: 'string' },
+      'sim-zones': { type: 'string' },
+      'sim-regions': { type: 'string' },
+      'sim-capacity': { type: 'string' },
+      'no-scheduler': { type: 'boolean' },
     },
     strict: true,
   });
+  const runtime = values.runtime ?? 'sim';
+  if (runtime !== 'sim') throw new Error(`unknown --runtime ${runtime} (available: sim)`);
+  const simNodes = values['sim-nodes'] !== undefined ? Number(values['sim-nodes']) : 1;
+  if (!Number.isInteger(simNodes) || simNodes < 0) throw new Error(`invalid --sim-nodes ${values['sim-nodes']}`);
+  const list = (v: string | undefined) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+  let capacity: Record<string, string> | undefined;
+  for (const kv of list(values['sim-capacity']) ?? []) {
+    const [k, v] = kv.split('=');
+    if (!k || !v) throw new Error(`invalid --sim-capacity entry ${kv} (want name=quantity)`);
+    (capacity ??= {})[k] = v;
+  }
   const dataDir = resolve(values['data-dir'] ?? join(homedir(), '.skiff'));
   const port = values.port !== undefined ? Number(values.port) : 6443;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`);
@@ -50,6 +75,10 @@ async function up(argv: string[]): Promise<void> {
     tokenAuthFile: values['token-auth-file'],
     logLevel: (values['log-level'] as Level | undefined) ?? 'info',
     waitForBootstrap: false,
+    waitForComponents: false,
+    scheduler: !values['no-scheduler'],
+    hostNode: simNodes === 1,
+    simNodes: simNodes > 1 ? { count: simNodes, zones: list(values['sim-zones']), regions: list(values['sim-regions']), capacity } : undefined,
   });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -67,6 +96,8 @@ async function up(argv: string[]): Promise<void> {
   for (let i = 0; i < 100 && !(await readyz(skiff)); i++) await new Promise((r) => setTimeout(r, 20));
   process.stdout.write(`Skiff is ready (kubectl get namespaces)\n`);
   await skiff.bootstrap();
+  await skiff.components;
+  if (skiff.nodes.length > 0) process.stdout.write(`${skiff.nodes.length} node(s) registered (kubectl get nodes)\n`);
 }
 
 async function main(): Promise<void> {

@@ -23,6 +23,17 @@ const MAX_REMEMBERED = 4096;
 
 interface Seen { name: string; namespace: string; count: number; first: string; at: number }
 
+export interface EventRecorderOptions {
+  /**
+   * Most event writes in flight at once (default: no limit); the others wait their turn, and
+   * past a thousand waiting new ones are dropped, as client-go's broadcaster does. Each write
+   * in flight may hold a connection of the client's pool, which adds up over many clients.
+   */
+  maxInFlight?: number;
+}
+
+const MAX_QUEUED = 1000;
+
 export function referenceTo(obj: KObject, kind: string, apiVersion = 'v1'): ObjectReference {
   return {
     apiVersion,
@@ -36,11 +47,22 @@ export function referenceTo(obj: KObject, kind: string, apiVersion = 'v1'): Obje
 
 export class EventRecorder {
   private readonly seen = new Map<string, Seen>();
+  private inFlight = 0;
+  private readonly queued: (() => void)[] = [];
 
-  constructor(private readonly client: RestClient, private readonly component: string, private readonly host?: string) {}
+  constructor(private readonly client: RestClient, private readonly component: string, private readonly host?: string, private readonly options: EventRecorderOptions = {}) {}
 
   event(ref: ObjectReference, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    void this.record(ref, type, reason, message).catch(() => undefined);
+    const run = () => {
+      this.inFlight++;
+      void this.record(ref, type, reason, message).catch(() => undefined).finally(() => {
+        this.inFlight--;
+        this.queued.shift()?.();
+      });
+    };
+    const limit = this.options.maxInFlight;
+    if (limit === undefined || this.inFlight < limit) run();
+    else if (this.queued.length < MAX_QUEUED) this.queued.push(run);
   }
 
   private async record(ref: ObjectReference, type: string, reason: string, message: string): Promise<void> {

@@ -4,6 +4,8 @@
 // components need).
 
 import https from 'node:https';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { groupVersion, resources, type ResourceInfo } from '../../api/resources.ts';
@@ -17,6 +19,12 @@ export interface ClientConfig {
   token?: string;
   /** Sent as User-Agent; shows who wrote what (managedFields manager for SSA/updates). */
   userAgent?: string;
+  /**
+   * Most connections the client opens at once (default 64); more requests wait for one. Each
+   * open watch holds one. Keeps many clients in one process (simulated nodes) from opening
+   * bursts of connections, each a TLS handshake, that overflow the server's accept queue.
+   */
+  maxSockets?: number;
 }
 
 interface KubeconfigDoc {
@@ -102,6 +110,46 @@ export interface ListResult<T> {
   items: T[];
 }
 
+/**
+ * One TLS context per set of credentials, shared by every client that uses them: building a
+ * context parses the key and certificates, and a client would otherwise do it per connection
+ * (which dominates when a process runs a thousand simulated nodes, each with its own pool).
+ */
+const secureContexts = new Map<string, tls.SecureContext>();
+
+const credentialsKey = (config: ClientConfig): string => `${config.caPem ?? ''}\0${config.certPem ?? ''}\0${config.keyPem ?? ''}`;
+
+function secureContextFor(config: ClientConfig): tls.SecureContext {
+  const key = credentialsKey(config);
+  let ctx = secureContexts.get(key);
+  if (!ctx) {
+    ctx = tls.createSecureContext({ ca: config.caPem, cert: config.certPem, key: config.keyPem });
+    secureContexts.set(key, ctx);
+  }
+  return ctx;
+}
+
+/** The latest TLS session per server and credentials, shared by every client that uses them. */
+const tlsSessions = new Map<string, Buffer>();
+
+/**
+ * A keep-alive agent whose new connections resume the TLS session that any client with the
+ * same server and credentials last got, instead of a full handshake with certificate checks
+ * (when the server does not take it, the handshake simply is a full one).
+ */
+class ResumingAgent extends https.Agent {
+  constructor(options: https.AgentOptions, private readonly sessionKey: string) {
+    super(options);
+  }
+
+  override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    const session = tlsSessions.get(this.sessionKey);
+    const socket = super.createConnection(session ? ({ ...options, session } as https.RequestOptions) : options, callback);
+    socket?.on('session', (s: Buffer) => tlsSessions.set(this.sessionKey, s));
+    return socket;
+  }
+}
+
 export class RestClient {
   readonly agent: https.Agent;
   private readonly url: URL;
@@ -109,13 +157,14 @@ export class RestClient {
 
   constructor(readonly config: ClientConfig) {
     this.url = new URL(config.server);
-    this.agent = new https.Agent({
+    this.agent = new ResumingAgent({
       keepAlive: true,
-      maxSockets: 64,
+      maxSockets: config.maxSockets ?? 64,
       ca: config.caPem,
       cert: config.certPem,
       key: config.keyPem,
-    });
+      secureContext: secureContextFor(config),
+    }, `${config.server}\0${credentialsKey(config)}`);
     this.headers = { Accept: 'application/json', 'User-Agent': config.userAgent ?? 'skiff' };
     if (config.token) this.headers.Authorization = `Bearer ${config.token}`;
   }

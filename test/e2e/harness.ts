@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSkiff, type Skiff } from '../../src/index.ts';
+import { startSkiff, type Skiff, type SkiffOptions } from '../../src/index.ts';
 
 export interface Result { code: number; stdout: string; stderr: string }
 
@@ -16,8 +16,8 @@ export class KubectlHarness {
 
   constructor(readonly binary: string) {}
 
-  async start(name: string): Promise<void> {
-    this.skiff = await startSkiff();
+  async start(name: string, options?: SkiffOptions): Promise<void> {
+    this.skiff = await startSkiff(options);
     this.work = mkdtempSync(join(tmpdir(), `skiff-${name}-`));
   }
 

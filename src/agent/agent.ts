@@ -1,0 +1,377 @@
+// The node agent (the kubelet): registers its Node, keeps its Lease and status fresh, and
+// runs the pods bound to it through a container runtime (the simulated one by default).
+// It is an ordinary API client: a pod informer filtered to its node, pod workers that
+// write pods/status, and events from component "kubelet".
+
+import { tmpdir } from 'node:os';
+import type { ITaint } from 'kubernetes-models/v1';
+import { EventRecorder, type ObjectReference } from '../client/events.ts';
+import { Informer } from '../client/informer.ts';
+import { isAlreadyExists, resource, RestClient, type ClientConfig } from '../client/rest.ts';
+import { createLogger, type Level, type Logger } from '../log.ts';
+import { timestamp } from '../registry/object.ts';
+import { nameIndex, simNodeIP, simPodCIDR, SIM_POD_CIDR_COUNT } from './addresses.ts';
+import { admitPod } from './admission.ts';
+import { NodeLease } from './lease.ts';
+import {
+  goArch, hostCapacity, hostFacts, KUBELET_VERSION, newNode, nodeLabels, nodeStatus, nodeStatusChanged, simulatedIdentity, SimulatedNodeAnnotation,
+  type NodeConfig,
+} from './node.ts';
+import { PodWorker, type PodWorkerDeps } from './podworker.ts';
+import { SimRuntime } from './runtime/sim.ts';
+import type { ContainerEventResponse, ContainerRuntime, VersionResponse } from './runtime/types.ts';
+import { StatusManager } from './statusmanager.ts';
+import { isTerminalPhase, podKey, type Node, type Pod, type ResourceList } from './types.ts';
+import type { INodeStatus } from 'kubernetes-models/v1';
+
+const nodes = resource('nodes');
+const podsResource = resource('pods');
+
+export interface NodeAgentOptions {
+  /** The API client to use (shared with the caller, not closed by stop()). */
+  client?: RestClient;
+  /** Or a client configuration: the agent makes its own client (own connection pool). */
+  config?: ClientConfig;
+  nodeName: string;
+  /** Labels besides the kubelet's defaults (hostname, os, arch, zone, region). */
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /** topology.kubernetes.io/zone and region labels. */
+  zone?: string;
+  region?: string;
+  /** cpu, memory, ephemeral-storage, pods...; what is not given comes from this host (pods: 110). */
+  capacity?: ResourceList;
+  /** Default: the capacity. */
+  allocatable?: ResourceList;
+  /** spec.podCIDR; when the Node exists already with one, that one is used. */
+  podCIDR?: string;
+  /** The InternalIP; default an unrouted TEST-NET address derived from the node name. */
+  nodeIP?: string;
+  /** Default a new SimRuntime (then closed by stop()). */
+  runtime?: ContainerRuntime;
+  /** Whether the node is simulated (synthetic machine identity, annotated as such); default: the runtime is a SimRuntime. */
+  simulated?: boolean;
+  taints?: ITaint[];
+  unschedulable?: boolean;
+  leaseDurationSeconds?: number;
+  renewIntervalMs?: number;
+  /** Node status is written at least this often ... */
+  nodeStatusReportMs?: number;
+  /** ... and checked for changes this often. */
+  nodeStatusCheckMs?: number;
+  /** First CrashLoopBackOff / ImagePullBackOff delay (doubles up to crashLoopBackoffMaxMs). */
+  crashLoopBackoffBaseMs?: number;
+  crashLoopBackoffMaxMs?: number;
+  /** Write Events (Pulling, Created, Started, ...); default true. */
+  recordEvents?: boolean;
+  /** The directory whose filesystem size is the default ephemeral-storage capacity. */
+  dataDir?: string;
+  logLevel?: Level;
+  logger?: Logger;
+}
+
+const jitter = (ms: number, factor = 0.04): number => ms * (1 + Math.random() * factor);
+
+export class NodeAgent {
+  readonly nodeName: string;
+  readonly client: RestClient;
+  readonly runtime: ContainerRuntime;
+  readonly statusManager: StatusManager;
+  /** The Node as last written by this agent. */
+  node: Node | undefined;
+  private readonly ownsClient: boolean;
+  private readonly ownsRuntime: boolean;
+  private readonly log: Logger;
+  private readonly recorder: EventRecorder | undefined;
+  private readonly lease: NodeLease;
+  private informer: Informer<Pod> | undefined;
+  private cfg: NodeConfig | undefined;
+  private runtimeName = '';
+  private readonly workers = new Map<string, PodWorker>();
+  private readonly uidByKey = new Map<string, string>();
+  private buffered: Map<string, Pod> | undefined = new Map();
+  private admissions: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void) | undefined;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private nextRenewAt = 0;
+  private nextStatusAt = 0;
+  private lastReported: INodeStatus | undefined;
+  private lastReportAt = 0;
+  private stopped = false;
+
+  constructor(private readonly options: NodeAgentOptions) {
+    this.nodeName = options.nodeName;
+    if (options.client) {
+      this.client = options.client;
+      this.ownsClient = false;
+    } else if (options.config) {
+      this.client = new RestClient({ userAgent: `kubelet/${KUBELET_VERSION} (linux/${goArch()}) skiff`, ...options.config });
+      this.ownsClient = true;
+    } else {
+      throw new Error('NodeAgent needs a client or a client config');
+    }
+    this.ownsRuntime = options.runtime === undefined;
+    this.runtime = options.runtime ?? new SimRuntime();
+    this.log = options.logger ?? createLogger(options.logLevel ?? 'warn', `agent/${this.nodeName}`);
+    this.statusManager = new StatusManager(this.client, this.log);
+    this.recorder = options.recordEvents === false ? undefined : new EventRecorder(this.client, 'kubelet', this.nodeName, { maxInFlight: 1 });
+    this.lease = new NodeLease(this.client, this.nodeName, () => this.node?.metadata.uid, options.leaseDurationSeconds ?? 40);
+  }
+
+  get simulated(): boolean {
+    return this.options.simulated ?? this.runtime instanceof SimRuntime;
+  }
+
+  /** The pod CIDR in use (the Node's, once registered). */
+  get podCIDR(): string | undefined {
+    return this.node?.spec?.podCIDR ?? this.cfg?.podCIDR;
+  }
+
+  /** The Lease as last renewed. */
+  get currentLease() { return this.lease.current; }
+
+  /** The pod worker of a pod (namespace/name), while the agent runs it. */
+  podWorker(namespace: string, name: string): PodWorker | undefined {
+    const uid = this.uidByKey.get(`${namespace}/${name}`);
+    return uid === undefined ? undefined : this.workers.get(uid);
+  }
+
+  /** Registers the Node, starts the heartbeat and the pod informer; resolves once the pods are synced. */
+  async start(): Promise<void> {
+    const version = await this.runtime.version();
+    this.runtimeName = version.runtimeName;
+    this.cfg = this.nodeConfig(version);
+    await this.register();
+    const podCidr = this.podCIDR;
+    if (podCidr) await this.runtime.updateRuntimeConfig({ networkConfig: { podCidr } });
+    this.unsubscribe = this.runtime.getContainerEvents((e) => this.onContainerEvent(e));
+    await this.lease.renew();
+
+    this.informer = new Informer<Pod>(this.client, podsResource, { fieldSelector: `spec.nodeName=${this.nodeName}` }, (e) => {
+      if (!this.stopped) this.log.warn('pod watch failed', { error: e.message });
+    });
+    this.informer.addHandlers({
+      add: (pod) => (this.buffered ? this.buffered.set(podKey(pod), pod) : this.podAdded(pod)),
+      update: (_old, pod) => (this.buffered ? this.buffered.set(podKey(pod), pod) : this.podUpdated(pod)),
+      delete: (pod) => (this.buffered ? this.buffered.delete(podKey(pod)) : this.podDeleted(pod)),
+    });
+    this.informer.start();
+    await this.informer.synced;
+    // Pods already bound are admitted oldest first, as the kubelet does on start.
+    const initial = [...(this.buffered?.values() ?? [])].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+    this.buffered = undefined;
+    for (const pod of initial) this.podAdded(pod);
+
+    const now = Date.now();
+    const renew = this.options.renewIntervalMs ?? 10_000;
+    const check = this.options.nodeStatusCheckMs ?? 10_000;
+    // Staggered, so that many agents started together do not tick together.
+    this.nextRenewAt = now + renew * (0.5 + Math.random() * 0.5);
+    this.nextStatusAt = now + check * Math.random();
+    this.scheduleTick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.tickTimer);
+    await this.informer?.stop();
+    this.unsubscribe?.();
+    for (const w of this.workers.values()) w.stop();
+    this.statusManager.close();
+    if (this.ownsRuntime && this.runtime instanceof SimRuntime) this.runtime.close();
+    if (this.ownsClient) this.client.close();
+  }
+
+  // --- Node registration and status ---------------------------------------------------------
+
+  private nodeConfig(version: VersionResponse): NodeConfig {
+    const o = this.options;
+    const facts = hostFacts();
+    const identity = this.simulated ? simulatedIdentity(this.nodeName) : { machineID: facts.machineID, systemUUID: facts.systemUUID, bootID: facts.bootID };
+    const capacity = { ...hostCapacity(o.dataDir ?? tmpdir()), ...o.capacity };
+    const annotations: Record<string, string> = { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true', ...o.annotations };
+    if (this.simulated) annotations[SimulatedNodeAnnotation] = 'true';
+    return {
+      nodeName: this.nodeName,
+      labels: nodeLabels(this.nodeName, o),
+      annotations,
+      podCIDR: o.podCIDR ?? simPodCIDR(nameIndex(this.nodeName, SIM_POD_CIDR_COUNT)),
+      taints: o.taints,
+      unschedulable: o.unschedulable,
+      nodeIP: o.nodeIP ?? simNodeIP(nameIndex(this.nodeName, 254)),
+      capacity,
+      allocatable: { ...(o.allocatable ?? capacity) },
+      nodeInfo: {
+        ...identity,
+        kernelVersion: facts.kernelVersion,
+        osImage: facts.osImage,
+        containerRuntimeVersion: `${version.runtimeName}://${version.runtimeVersion}`,
+        kubeletVersion: KUBELET_VERSION,
+        kubeProxyVersion: KUBELET_VERSION,
+        operatingSystem: 'linux',
+        architecture: goArch(),
+      },
+    };
+  }
+
+  private async register(): Promise<void> {
+    const cfg = this.cfg!;
+    const status = nodeStatus(cfg, undefined, await this.runtime.listImages(), timestamp(Date.now()));
+    try {
+      this.node = await this.client.create<Node>(nodes, undefined, newNode(cfg, status));
+      this.lastReported = status;
+      this.lastReportAt = Date.now();
+      this.nodeEvent('Normal', 'Starting', 'Starting kubelet.');
+      for (const c of status.conditions ?? []) this.conditionEvent(c.type, c.status);
+      return;
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+    }
+    // Restarted: adopt the Node as it is, with our labels and annotations, and its pod CIDR.
+    const existing = await this.client.get<Node>(nodes, undefined, this.nodeName);
+    const patch: { metadata: object; spec?: object } = { metadata: { labels: cfg.labels, annotations: cfg.annotations } };
+    if (!existing.spec?.podCIDR && cfg.podCIDR) patch.spec = { podCIDR: cfg.podCIDR, podCIDRs: [cfg.podCIDR] };
+    this.node = await this.client.patch<Node>(nodes, undefined, this.nodeName, 'merge', patch);
+    this.nodeEvent('Normal', 'Starting', 'Starting kubelet.');
+    await this.syncNodeStatus(true);
+  }
+
+  /** Writes the node status when it changed, or when the last report is nodeStatusReportMs old. */
+  private async syncNodeStatus(force = false): Promise<void> {
+    const previous = this.node?.status?.conditions;
+    const next = nodeStatus(this.cfg!, previous, await this.runtime.listImages(), timestamp(Date.now()));
+    const due = Date.now() - this.lastReportAt >= (this.options.nodeStatusReportMs ?? 5 * 60_000);
+    if (!force && !due && !nodeStatusChanged(this.lastReported, next)) return;
+    this.node = await this.client.patch<Node>(nodes, undefined, this.nodeName, 'merge', { status: next }, { subresource: 'status' });
+    for (const c of next.conditions ?? []) {
+      const before = previous?.find((p) => p.type === c.type);
+      if (before?.status !== c.status) this.conditionEvent(c.type, c.status);
+    }
+    this.lastReported = next;
+    this.lastReportAt = Date.now();
+  }
+
+  private nodeEvent(type: 'Normal' | 'Warning', reason: string, message: string): void {
+    // The kubelet refers to its node by name, with the name as UID.
+    const ref: ObjectReference = { kind: 'Node', name: this.nodeName, uid: this.nodeName };
+    this.recorder?.event(ref, type, reason, message);
+  }
+
+  private conditionEvent(type: string, status: string): void {
+    const reason = ({
+      MemoryPressure: { True: 'NodeHasInsufficientMemory', False: 'NodeHasSufficientMemory' },
+      DiskPressure: { True: 'NodeHasDiskPressure', False: 'NodeHasNoDiskPressure' },
+      PIDPressure: { True: 'NodeHasInsufficientPID', False: 'NodeHasSufficientPID' },
+      Ready: { True: 'NodeReady', False: 'NodeNotReady' },
+    } as Record<string, Record<string, string>>)[type]?.[status];
+    if (reason) this.nodeEvent('Normal', reason, `Node ${this.nodeName} status is now: ${reason}`);
+  }
+
+  private scheduleTick(): void {
+    if (this.stopped) return;
+    const delay = Math.max(0, Math.min(this.nextRenewAt, this.nextStatusAt) - Date.now());
+    this.tickTimer = setTimeout(() => void this.tick(), delay);
+  }
+
+  /** One timer per node: renews the Lease and checks the node status when each is due. */
+  private async tick(): Promise<void> {
+    const now = Date.now();
+    if (now >= this.nextRenewAt) {
+      const interval = this.options.renewIntervalMs ?? 10_000;
+      this.nextRenewAt = now + jitter(interval);
+      try {
+        await this.lease.renew();
+      } catch (e) {
+        // Retry sooner than a full interval, as the lease controller does.
+        this.nextRenewAt = Date.now() + Math.min(interval, 1000);
+        if (!this.stopped) this.log.warn('renewing the node lease failed', { error: (e as Error).message });
+      }
+    }
+    if (now >= this.nextStatusAt) {
+      this.nextStatusAt = now + (this.options.nodeStatusCheckMs ?? 10_000);
+      try {
+        await this.syncNodeStatus();
+      } catch (e) {
+        if (!this.stopped) this.log.warn('updating node status failed', { error: (e as Error).message });
+      }
+    }
+    this.scheduleTick();
+  }
+
+  // --- Pods ----------------------------------------------------------------------------------
+
+  private workerDeps(): PodWorkerDeps {
+    return {
+      runtime: this.runtime,
+      runtimeName: this.runtimeName,
+      hostIP: this.cfg!.nodeIP,
+      client: this.client,
+      statusManager: this.statusManager,
+      recordEvent: (ref, type, reason, message) => this.recorder?.event(ref, type, reason, message),
+      crashBackoffBaseMs: this.options.crashLoopBackoffBaseMs ?? 10_000,
+      crashBackoffMaxMs: this.options.crashLoopBackoffMaxMs ?? 300_000,
+      log: this.log,
+      onTerminal: () => undefined,
+      onRemoved: (w) => {
+        if (this.workers.get(w.uid) === w) this.workers.delete(w.uid);
+        const key = podKey(w.pod);
+        if (this.uidByKey.get(key) === w.uid) this.uidByKey.delete(key);
+      },
+    };
+  }
+
+  private podAdded(pod: Pod): void {
+    const uid = pod.metadata.uid ?? '';
+    const existing = this.workers.get(uid);
+    if (existing) {
+      existing.update(pod);
+      return;
+    }
+    const w = new PodWorker(pod, this.workerDeps());
+    this.workers.set(uid, w);
+    this.uidByKey.set(podKey(pod), uid);
+    if (pod.metadata.deletionTimestamp) {
+      w.kick();
+      return;
+    }
+    if (isTerminalPhase(pod.status?.phase)) return;
+    this.admissions = this.admissions.then(() => this.admit(w)).catch((e: unknown) => this.log.warn('pod admission failed', { pod: podKey(pod), error: (e as Error).message }));
+  }
+
+  private podUpdated(pod: Pod): void {
+    const uid = this.uidByKey.get(podKey(pod));
+    if (uid !== undefined && uid !== pod.metadata.uid) {
+      // Same name, new pod: the old one is gone.
+      this.workers.get(uid)?.remove();
+      this.uidByKey.delete(podKey(pod));
+    }
+    const w = this.workers.get(pod.metadata.uid ?? '');
+    if (w) w.update(pod);
+    else this.podAdded(pod);
+  }
+
+  private podDeleted(pod: Pod): void {
+    this.workers.get(pod.metadata.uid ?? '')?.remove();
+  }
+
+  /** Admission runs one pod at a time, against the pods admitted before it that still run. */
+  private async admit(w: PodWorker): Promise<void> {
+    if (this.stopped || w.admission !== 'pending') return;
+    const admitted = () => [...this.workers.values()].filter((o) => o !== w && o.admission === 'admitted' && !o.terminal).map((o) => o.pod);
+    let result = admitPod(w.pod, this.node!, admitted());
+    if (!result.admit && result.reason === 'NodeAffinity') {
+      // The node's labels may have changed since we last wrote it: look again before refusing.
+      this.node = await this.client.get<Node>(nodes, undefined, this.nodeName);
+      result = admitPod(w.pod, this.node, admitted());
+    }
+    if (result.admit) w.admit();
+    else w.reject(result.reason, result.message);
+  }
+
+  private onContainerEvent(e: ContainerEventResponse): void {
+    if (e.containerEventType !== 'CONTAINER_STOPPED_EVENT') return;
+    const uid = e.podSandboxStatus?.metadata.uid;
+    if (uid !== undefined) this.workers.get(uid)?.kick();
+  }
+}
