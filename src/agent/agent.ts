@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import type { ITaint } from 'kubernetes-models/v1';
 import { EventRecorder, type ObjectReference } from '../client/events.ts';
 import { Informer } from '../client/informer.ts';
-import { isAlreadyExists, resource, RestClient, type ClientConfig } from '../client/rest.ts';
+import { isAlreadyExists, isNotFound, resource, RestClient, type ClientConfig } from '../client/rest.ts';
 import { createLogger, type Level, type Logger } from '../log.ts';
 import { timestamp } from '../registry/object.ts';
 import { nameIndex, simNodeIP, simPodCIDR, SIM_POD_CIDR_COUNT } from './addresses.ts';
@@ -142,6 +142,8 @@ export class NodeAgent {
     this.runtimeName = version.runtimeName;
     this.cfg = this.nodeConfig(version);
     await this.register();
+    // The Node's pod CIDR wins over the one configured (it is immutable once set).
+    if (this.node?.spec?.podCIDR) this.cfg.podCIDR = this.node.spec.podCIDR;
     const podCidr = this.podCIDR;
     if (podCidr) await this.runtime.updateRuntimeConfig({ networkConfig: { podCidr } });
     this.unsubscribe = this.runtime.getContainerEvents((e) => this.onContainerEvent(e));
@@ -294,6 +296,8 @@ export class NodeAgent {
         await this.syncNodeStatus();
       } catch (e) {
         if (!this.stopped) this.log.warn('updating node status failed', { error: (e as Error).message });
+        // The Node was deleted under us: register it again, as the kubelet does.
+        if (isNotFound(e) && !this.stopped) await this.register().catch((err: unknown) => this.log.warn('registering the node again failed', { error: (err as Error).message }));
       }
     }
     this.scheduleTick();
