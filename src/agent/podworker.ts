@@ -25,6 +25,8 @@ const pods = resource('pods');
 /** The kubelet never gives a container less than this to stop (minimumGracePeriodInSeconds). */
 const MIN_GRACE_SECONDS = 2;
 const SYNC_RETRY_MS = 1000;
+/** Failed sandboxes retry on the pull back-off's clock, under a key no image name can have. */
+const SANDBOX_BACKOFF_KEY = '\0sandbox';
 
 export type RecordEvent = (ref: ObjectReference, type: 'Normal' | 'Warning', reason: string, message: string) => void;
 
@@ -282,8 +284,8 @@ export class PodWorker {
       return true;
     } catch (e) {
       this.event(undefined, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(e as Error).message}`);
-      this.pullBackoff.next('\0sandbox', Date.now());
-      this.wake(this.pullBackoff.updateExpiresAt('\0sandbox') ?? Date.now() + SYNC_RETRY_MS);
+      this.pullBackoff.next(SANDBOX_BACKOFF_KEY, Date.now());
+      this.wake(this.pullBackoff.updateExpiresAt(SANDBOX_BACKOFF_KEY) ?? Date.now() + SYNC_RETRY_MS);
       return false;
     }
   }
