@@ -1,4 +1,4 @@
-// npm run bench:scheduler [-- --nodes 1000 --pods 10000 --zones 3 --concurrency 32]
+// npm run bench:scheduler [-- --nodes 1000 --pods 10000 --zones 3 --concurrency 32 --kubelet-events]
 //
 // `skiff up --sim-nodes N` (API server, scheduler and N simulated node agents in one
 // process, as a user runs it) and, from this process, N pods created over HTTPS with
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     pods: { type: 'string', default: '10000' },
     zones: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '32' },
+    /** Let the simulated kubelets write their Events too (off by default, as kwok). */
+    'kubelet-events': { type: 'boolean', default: false },
   },
 });
 const NODES = Number(values.nodes), PODS = Number(values.pods), ZONES = Number(values.zones), CONC = Number(values.concurrency);
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
   const zones = Array.from({ length: ZONES }, (_, i) => `zone-${String.fromCharCode(97 + i)}`);
   process.stdout.write(`starting skiff up with ${NODES} simulated nodes in ${ZONES} zones\n`);
   const t0 = now();
-  const up = await skiffUp(dir, ['--runtime', 'sim', '--sim-nodes', String(NODES), '--sim-zones', zones.join(','), '--sim-capacity', 'cpu=32,memory=128Gi,pods=110'], 180_000);
+  const up = await skiffUp(dir, ['--runtime', 'sim', '--sim-nodes', String(NODES), '--sim-zones', zones.join(','), '--sim-capacity', 'cpu=32,memory=128Gi,pods=110', ...(values['kubelet-events'] ? [] : ['--no-sim-events'])], 180_000);
   const agent = agentFrom(up.kubeconfigPath);
   const pid = up.child.pid!;
   try {
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
     agent.destroy();
     await up.stop();
   }
-  process.stdout.write(`\n${renderTable(report.figures)}\n`);
+  process.stdout.write(`\n${renderTable(report.figures)}\n\nsimulated kubelet Events ${values['kubelet-events'] ? 'on' : 'off (as kwok; --kubelet-events turns them on)'}; the scheduler's Scheduled events are always written\n`);
 }
 
 main().then(() => runCleanups()).then(() => process.exit(0), async (e: unknown) => {

@@ -3,7 +3,7 @@
 // `skiff up` runs the same thing in the foreground.
 
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resources, isStored, type ResourceInfo } from '../api/resources.ts';
 import { ensurePki } from './server/pki.ts';
@@ -21,7 +21,13 @@ import { advertiseAddress, ensureSystemNamespaces, reconcileKubernetesService } 
 import type { KubeObject } from './registry/object.ts';
 import { createLogger, type Level } from './log.ts';
 import type { Scheduler } from './scheduler/index.ts';
-import type { NodeAgent, SimNodes } from './agent/index.ts';
+import type { NodeAgent } from './agent/index.ts';
+import type { RunningComponents, SimNodesSpec } from './components/index.ts';
+
+/** The module a component worker loads: the bundle itself when bundled, else the TS entry. */
+function componentWorkerEntry(): URL {
+  return import.meta.url.endsWith('.mjs') ? new URL(import.meta.url) : new URL('./components/worker.ts', import.meta.url);
+}
 
 export interface SkiffOptions {
   /** Where the store, certificates and kubeconfig live; a fresh temp dir (removed on close) when omitted. */
@@ -42,9 +48,11 @@ export interface SkiffOptions {
   /** Register this host as a node, with its real capacity, run by the simulated runtime. */
   hostNode?: boolean;
   /** Run simulated nodes in this process (like kwok): N node agents, each its own client, lease and watch. */
-  simNodes?: { count: number; zones?: string[]; regions?: string[]; capacity?: Record<string, string>; namePrefix?: string };
+  simNodes?: SimNodesSpec;
   /** Resolve only once the scheduler and nodes are running (default true); else see `components`. */
   waitForComponents?: boolean;
+  /** Run the scheduler and the node agents each in a worker thread (for scale); default: on this thread. */
+  componentWorkers?: boolean;
 }
 
 export interface Skiff {
@@ -59,8 +67,11 @@ export interface Skiff {
   bootstrap(): Promise<void>;
   /** Settles once the scheduler and node agents asked for are running. */
   components: Promise<void>;
+  /** The in-thread scheduler and node agents (not set when they run in workers). */
   scheduler?: Scheduler;
   nodes: NodeAgent[];
+  /** Names of the nodes whose agents this Skiff runs. */
+  nodeNames: string[];
   close(): Promise<void>;
 }
 
@@ -153,22 +164,17 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   ready = true;
 
   const clientConfig = { server: url, caPem: pki.caCertPem, certPem: pki.adminCertPem, keyPem: pki.adminKeyPem };
-  const running: { scheduler?: Scheduler; sim?: SimNodes; host?: NodeAgent } = {};
-  const nodes: NodeAgent[] = [];
+  const running: { components?: RunningComponents } = {};
+  const nodeNames: string[] = [];
   const components = (async () => {
+    if (!options.scheduler && !options.hostNode && !options.simNodes?.count) return;
     // Loaded only when asked for: the API server alone starts without them.
-    if (options.scheduler) running.scheduler = await (await import('./scheduler/index.ts')).startScheduler(clientConfig);
-    const { NodeAgent, startSimNodes } = options.hostNode || options.simNodes ? await import('./agent/index.ts') : ({} as never);
-    if (options.hostNode) {
-      running.host = new NodeAgent({ config: { ...clientConfig, userAgent: 'kubelet/skiff' }, nodeName: hostname().toLowerCase(), labels: { 'node-role.kubernetes.io/control-plane': '' }, nodeIP: '127.0.0.1', dataDir });
-      await running.host.start();
-      nodes.push(running.host);
-    }
-    if (options.simNodes && options.simNodes.count > 0) {
-      const { count, zones, regions, capacity, namePrefix } = options.simNodes;
-      running.sim = await startSimNodes({ config: clientConfig, count, zones, regions, capacity, namePrefix, dataDir });
-      nodes.push(...running.sim.agents);
-    }
+    const c = await import('./components/index.ts');
+    const spec = { scheduler: options.scheduler, hostNode: options.hostNode, simNodes: options.simNodes, dataDir };
+    running.components = options.componentWorkers
+      ? await c.startComponentsInWorkers(clientConfig, spec, componentWorkerEntry())
+      : await c.startComponents(clientConfig, spec);
+    nodeNames.push(...running.components.nodeNames);
   })();
   if (options.waitForComponents !== false) await components;
   else components.catch((e: unknown) => logger.error('starting the scheduler or nodes failed', { error: e instanceof Error ? e.message : String(e) }));
@@ -176,8 +182,9 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   let closed = false;
   return {
     components,
-    get scheduler() { return running.scheduler; },
-    nodes,
+    get scheduler() { return running.components?.local.scheduler; },
+    get nodes() { return running.components?.local.agents ?? []; },
+    nodeNames,
     url,
     port,
     dataDir,
@@ -189,9 +196,7 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
       if (closed) return;
       closed = true;
       await components.catch(() => undefined);
-      await running.sim?.stop();
-      await running.host?.stop();
-      await running.scheduler?.stop();
+      await running.components?.stop();
       await reconciled;
       ready = false;
       cacher.stop();

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import https from 'node:https';
 import { parseArgs } from 'node:util';
 import { startSkiff, type Skiff } from '../skiff.ts';
+import { isComponentWorker, runComponentWorker } from '../components/index.ts';
 import type { Level } from '../log.ts';
 
 const USAGE = `Usage: skiff <command> [flags]
@@ -23,6 +24,7 @@ Commands:
           --sim-regions A,B,..  topology.kubernetes.io/region likewise
           --sim-capacity LIST   capacity of each simulated node, e.g. cpu=8,memory=32Gi,pods=110
                                 (default: this host's)
+          --no-sim-events       simulated nodes write no kubelet Events (as kwok; for scale runs)
           --no-scheduler        do not run the scheduler
 `;
 
@@ -51,6 +53,7 @@ async function up(argv: string[]): Promise<void> {
       'sim-regions': { type: 'string' },
       'sim-capacity': { type: 'string' },
       'no-scheduler': { type: 'boolean' },
+      'no-sim-events': { type: 'boolean' },
     },
     strict: true,
   });
@@ -78,7 +81,9 @@ async function up(argv: string[]): Promise<void> {
     waitForComponents: false,
     scheduler: !values['no-scheduler'],
     hostNode: simNodes === 1,
-    simNodes: simNodes > 1 ? { count: simNodes, zones: list(values['sim-zones']), regions: list(values['sim-regions']), capacity } : undefined,
+    // Many simulated nodes: the scheduler and the agents get threads of their own.
+    componentWorkers: simNodes > 1,
+    simNodes: simNodes > 1 ? { count: simNodes, zones: list(values['sim-zones']), regions: list(values['sim-regions']), capacity, recordEvents: !values['no-sim-events'] } : undefined,
   });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -97,7 +102,7 @@ async function up(argv: string[]): Promise<void> {
   process.stdout.write(`Skiff is ready (kubectl get namespaces)\n`);
   await skiff.bootstrap();
   await skiff.components;
-  if (skiff.nodes.length > 0) process.stdout.write(`${skiff.nodes.length} node(s) registered (kubectl get nodes)\n`);
+  if (skiff.nodeNames.length > 0) process.stdout.write(`${skiff.nodeNames.length} node(s) registered (kubectl get nodes)\n`);
 }
 
 async function main(): Promise<void> {
@@ -119,7 +124,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
+// The bundle is also the entry of the component worker threads (scheduler, node agents).
+const run = isComponentWorker() ? runComponentWorker : main;
+run().catch((e: unknown) => {
   process.stderr.write(`skiff: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

@@ -1,0 +1,153 @@
+// The components that run beside the API server in `skiff up` — the scheduler and the node
+// agents — each an ordinary API client. They run either on the caller's thread or, for
+// scale (many simulated nodes), each kind in a worker thread of its own, so the API
+// server, the scheduler and the agents use separate cores while staying one process.
+
+import { hostname } from 'node:os';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { ClientConfig } from '../client/rest.ts';
+
+export interface SimNodesSpec {
+  count: number; zones?: string[]; regions?: string[]; capacity?: Record<string, string>; namePrefix?: string;
+  /** The simulated kubelets' Events (Pulled, Created, Started, ...); default true. kwok writes none. */
+  recordEvents?: boolean;
+}
+
+export interface ComponentsSpec {
+  scheduler?: boolean;
+  /** This host as a node (real capacity, simulated runtime). */
+  hostNode?: boolean;
+  simNodes?: SimNodesSpec;
+  dataDir: string;
+}
+
+export interface RunningComponents {
+  /** Names of the nodes whose agents run here. */
+  nodeNames: string[];
+  /** The in-thread scheduler and agents (empty when they run in workers). */
+  local: { scheduler?: import('../scheduler/scheduler.ts').Scheduler; agents: import('../agent/agent.ts').NodeAgent[] };
+  stop(): Promise<void>;
+}
+
+type Kind = 'scheduler' | 'nodes';
+
+/** Starts one kind of component on this thread. */
+async function startKind(kind: Kind, config: ClientConfig, spec: ComponentsSpec): Promise<RunningComponents> {
+  if (kind === 'scheduler') {
+    const scheduler = await (await import('../scheduler/index.ts')).startScheduler(config);
+    return { nodeNames: [], local: { scheduler, agents: [] }, stop: () => scheduler.stop() };
+  }
+  const { NodeAgent, startSimNodes } = await import('../agent/index.ts');
+  const agents: import('../agent/agent.ts').NodeAgent[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    if (spec.hostNode) {
+      const host = new NodeAgent({
+        config: { ...config, userAgent: 'kubelet/skiff' }, nodeName: hostname().toLowerCase(),
+        labels: { 'node-role.kubernetes.io/control-plane': '' }, nodeIP: '127.0.0.1', dataDir: spec.dataDir,
+      });
+      await host.start();
+      agents.push(host);
+      stops.push(() => host.stop());
+    }
+    if (spec.simNodes && spec.simNodes.count > 0) {
+      const { count, zones, regions, capacity, namePrefix, recordEvents } = spec.simNodes;
+      const sim = await startSimNodes({ config, count, zones, regions, capacity, namePrefix, recordEvents, dataDir: spec.dataDir });
+      agents.push(...sim.agents);
+      stops.push(() => sim.stop());
+    }
+  } catch (e) {
+    for (const s of stops) await s();
+    throw e;
+  }
+  return { nodeNames: agents.map((a) => a.nodeName), local: { agents }, stop: async () => { for (const s of stops.reverse()) await s(); } };
+}
+
+function kindsOf(spec: ComponentsSpec): Kind[] {
+  const kinds: Kind[] = [];
+  if (spec.scheduler) kinds.push('scheduler');
+  if (spec.hostNode || (spec.simNodes && spec.simNodes.count > 0)) kinds.push('nodes');
+  return kinds;
+}
+
+function merge(parts: RunningComponents[]): RunningComponents {
+  return {
+    nodeNames: parts.flatMap((p) => p.nodeNames),
+    local: { scheduler: parts.find((p) => p.local.scheduler)?.local.scheduler, agents: parts.flatMap((p) => p.local.agents) },
+    stop: async () => { for (const p of [...parts].reverse()) await p.stop(); },
+  };
+}
+
+/** The scheduler and agents on this thread. */
+export async function startComponents(config: ClientConfig, spec: ComponentsSpec): Promise<RunningComponents> {
+  const parts: RunningComponents[] = [];
+  try {
+    for (const kind of kindsOf(spec)) parts.push(await startKind(kind, config, spec));
+  } catch (e) {
+    await merge(parts).stop();
+    throw e;
+  }
+  return merge(parts);
+}
+
+interface WorkerInput { skiffComponent: Kind; config: ClientConfig; spec: ComponentsSpec }
+type WorkerMessage = { type: 'started'; nodeNames: string[] } | { type: 'failed'; error: string } | { type: 'stopped' };
+
+/**
+ * Each kind of component in a worker thread of its own. `entry` is the module a worker
+ * loads: the bundled CLI (which hands over to runComponentWorker) or ./worker.ts.
+ */
+export async function startComponentsInWorkers(config: ClientConfig, spec: ComponentsSpec, entry: URL): Promise<RunningComponents> {
+  const parts = await Promise.allSettled(kindsOf(spec).map((kind) => new Promise<RunningComponents>((resolve, reject) => {
+    const input: WorkerInput = { skiffComponent: kind, config, spec };
+    const worker = new Worker(entry, { workerData: input });
+    let started = false;
+    let stopped: (() => void) | undefined;
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'started') {
+        started = true;
+        resolve({
+          nodeNames: m.nodeNames,
+          local: { agents: [] },
+          stop: () => new Promise<void>((done) => {
+            stopped = done;
+            worker.postMessage('stop');
+            // A worker that does not stop in time is terminated.
+            setTimeout(() => void worker.terminate(), 10_000).unref();
+          }),
+        });
+      } else if (m.type === 'failed') reject(new Error(`${kind} worker: ${m.error}`));
+      else if (m.type === 'stopped') void worker.terminate();
+    });
+    worker.on('error', (e) => { if (!started) reject(e); });
+    worker.on('exit', () => { stopped?.(); if (!started) reject(new Error(`${kind} worker exited before starting`)); });
+  })));
+  const ok = parts.filter((p): p is PromiseFulfilledResult<RunningComponents> => p.status === 'fulfilled').map((p) => p.value);
+  const failed = parts.find((p): p is PromiseRejectedResult => p.status === 'rejected');
+  if (failed) {
+    await merge(ok).stop();
+    throw failed.reason;
+  }
+  return merge(ok);
+}
+
+/** True in a worker started by startComponentsInWorkers. */
+export const isComponentWorker = (): boolean => !isMainThread && typeof (workerData as WorkerInput | undefined)?.skiffComponent === 'string';
+
+/** The worker side: start the component, report, stop when told. */
+export async function runComponentWorker(): Promise<void> {
+  const { skiffComponent, config, spec } = workerData as WorkerInput;
+  const port = parentPort!;
+  let running: RunningComponents;
+  try {
+    running = await startKind(skiffComponent, config, spec);
+  } catch (e) {
+    port.postMessage({ type: 'failed', error: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
+    return;
+  }
+  port.on('message', (m) => {
+    if (m !== 'stop') return;
+    void running.stop().finally(() => port.postMessage({ type: 'stopped' } satisfies WorkerMessage));
+  });
+  port.postMessage({ type: 'started', nodeNames: running.nodeNames } satisfies WorkerMessage);
+}
