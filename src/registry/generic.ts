@@ -51,16 +51,40 @@ function specOf(obj: KubeObject): Record<string, unknown> {
   return rest;
 }
 
+/**
+ * Whether two JSON values serialise to the same document, key order aside (undefined
+ * members are absent, as in JSON.stringify): a walk that stops at the first difference,
+ * with no serialisation or copies.
+ */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i] ?? null, b[i] ?? null)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>, y = b as Record<string, unknown>;
+  let nx = 0, ny = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    nx++;
+    if (!jsonEqual(x[k], y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) ny++;
+  return nx === ny;
+}
+
 /** Comparison of stored forms that ignores the server-maintained resourceVersion. */
 function sameContent(a: KubeObject, b: KubeObject): boolean {
   const ra = a.metadata.resourceVersion, rb = b.metadata.resourceVersion;
   a.metadata.resourceVersion = b.metadata.resourceVersion = '';
-  const same = JSON.stringify(a) === JSON.stringify(b);
+  const same = jsonEqual(a, b);
   a.metadata.resourceVersion = ra;
   b.metadata.resourceVersion = rb;
   return same;
 }
-
 
 export type Subresource = '' | 'status';
 
@@ -281,7 +305,7 @@ export class GenericRegistry {
       const updated = tryUpdate(current);
       const old = entry.object;
       const stored = this.toStorage(updated);
-      if (sameContent(stored, JSON.parse(entry.json) as KubeObject)) return this.strategy.fromStorage ? this.strategy.fromStorage(clone(old)) : old;
+      if (sameContent(stored, old)) return this.strategy.fromStorage ? this.strategy.fromStorage(clone(old)) : old;
       if (this.shouldDeleteDuringUpdate(stored)) {
         if (opts.dryRun) return updated;
         try {
@@ -415,7 +439,7 @@ export class GenericRegistry {
       try {
         if (marked) {
           if (opts.dryRun) return { obj: this.servedObject(marked), deleted: false };
-          if (sameContent(marked, clone(entry.object))) return { obj: this.servedObject(entry.object), deleted: false };
+          if (sameContent(marked, entry.object)) return { obj: this.servedObject(entry.object), deleted: false };
           await this.backend.update(key, entry.modRevision, this.encoderFor(marked));
           return { obj: this.servedObject(marked), deleted: false };
         }
