@@ -87,7 +87,6 @@ export class PodWorker {
   private pending = false;
   private timer: NodeJS.Timeout | undefined;
   private wakeAt: number | undefined;
-  private resyncSoon = false;
   private everStarted = false;
   private sandbox: Sandbox | undefined;
   private podIP = '';
@@ -181,10 +180,6 @@ export class PodWorker {
         } catch (e) {
           this.deps.log.warn('pod sync failed', { pod: `${this.pod.metadata.namespace}/${this.pod.metadata.name}`, error: (e as Error).message });
           this.wake(Date.now() + SYNC_RETRY_MS);
-        }
-        if (this.resyncSoon) {
-          this.resyncSoon = false;
-          this.pending = true;
         }
       } while (this.pending && !this.stopped && !this.gone);
     } finally {
@@ -331,7 +326,9 @@ export class PodWorker {
         if (!(await this.startContainer(rec))) blocked.add(rec);
       }
     }
+    // Still not settled (containers that keep exiting at once): publish, then carry on.
     await this.refresh();
+    this.wake(Date.now());
   }
 
   /** Whether an exited container may restart now; if not, it waits in CrashLoopBackOff until it may. */
@@ -440,7 +437,7 @@ export class PodWorker {
       this.pullBackoff.next(image, now);
       rec.waiting = { reason: 'ErrImagePull', message };
       // The next sync reports the back-off (ImagePullBackOff), as upstream's does.
-      this.resyncSoon = true;
+      this.wake(Date.now());
       return undefined;
     }
   }

@@ -153,6 +153,7 @@ class ResumingAgent extends https.Agent {
 export class RestClient {
   readonly agent: https.Agent;
   private readonly url: URL;
+  private closed = false;
   private readonly headers: Record<string, string>;
 
   constructor(readonly config: ClientConfig) {
@@ -171,6 +172,8 @@ export class RestClient {
 
   /** One request; resolves to the parsed JSON body, rejects with ApiError on a non-2xx. */
   request<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    // A closed client's agent would open fresh connections that nobody closes any more.
+    if (this.closed) return Promise.reject(new ApiError(0, 'ConnectionError', `${method} ${path}: the client is closed`));
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
       const headers: Record<string, string | number> = { ...this.headers };
@@ -230,7 +233,9 @@ export class RestClient {
     return req;
   }
 
+  /** Closes every connection; requests made later fail at once. */
   close(): void {
+    this.closed = true;
     this.agent.destroy();
   }
 }

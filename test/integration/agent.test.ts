@@ -244,10 +244,12 @@ describe('node agent (in-process API server, simulated runtime)', function () {
 
     it('restarts a failing container under restartPolicy Always, backing off (CrashLoopBackOff)', async () => {
       await pod('crashy', { containers: [{ name: 'app', image: 'busybox' }] }, { 'sim.skiff.dev/exit-code': '1' });
-      const looping = await podWhere('crashy', 'restarted twice', (p) => (p.status?.containerStatuses?.[0].restartCount ?? 0) >= 2);
+      const looping = await podWhere('crashy', 'restarted twice, backing off', (p) => {
+        const s = p.status?.containerStatuses?.[0];
+        return (s?.restartCount ?? 0) >= 2 && s?.state?.waiting?.reason === 'CrashLoopBackOff';
+      });
       const cs = looping.status!.containerStatuses![0];
       expect(looping.status?.phase).to.equal('Running');
-      expect(cs.state?.waiting?.reason).to.equal('CrashLoopBackOff');
       expect(cs.state?.waiting?.message).to.match(new RegExp(`^back-off \\d+ms restarting failed container=app pod=crashy_default\\(${looping.metadata.uid}\\)$`));
       expect(cs.lastState?.terminated).to.include({ exitCode: 1, reason: 'Error' });
       expect(cs.ready).to.equal(false);
@@ -262,7 +264,11 @@ describe('node agent (in-process API server, simulated runtime)', function () {
       const backingOff = await podWhere('no-image', 'ImagePullBackOff', (p) => p.status?.containerStatuses?.[0].state?.waiting?.reason === 'ImagePullBackOff');
       expect(backingOff.status?.phase).to.equal('Pending');
       expect(backingOff.status?.containerStatuses?.[0].state?.waiting?.message).to.equal('Back-off pulling image "ghost:9"');
-      const list = await eventsOf('no-image');
+      // Events are written in the background, after the status.
+      const list = await waitFor('the pull events', async () => {
+        const l = await eventsOf('no-image');
+        return l.some((e) => e.reason === 'BackOff') ? l : undefined;
+      });
       expect(list.map((e) => e.message)).to.include.members(['Error: ErrImagePull', 'Back-off pulling image "ghost:9"']);
       expect(list.find((e) => e.message.startsWith('Failed to pull image "ghost:9": '))?.type).to.equal('Warning');
     });
@@ -276,8 +282,8 @@ describe('node agent (in-process API server, simulated runtime)', function () {
       await waitFor('the pod gone', async () => {
         try { await getPod('doomed'); return undefined; } catch (e) { return isNotFound(e) ? true : undefined; }
       });
-      const killing = (await eventsOf('doomed')).find((e) => e.reason === 'Killing');
-      expect(killing?.message).to.equal('Stopping container app');
+      const killing = await waitFor('a Killing event', async () => (await eventsOf('doomed')).find((e) => e.reason === 'Killing'));
+      expect(killing.message).to.equal('Stopping container app');
       expect(sim.ipsInUse()).to.not.include(running.status!.podIP);
       expect(sim.findContainers({ podName: 'doomed' })).to.deep.equal([]);
       await waitFor('the pod worker gone', async () => (agent.podWorker('default', 'doomed')?.uid === created.metadata.uid ? undefined : true));
