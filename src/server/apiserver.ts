@@ -75,7 +75,8 @@ export class ApiServer {
   async listen(port: number, host = '127.0.0.1'): Promise<number> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(port, host, () => { this.server.off('error', reject); resolve(); });
+      // A deep accept queue: a thousand node agents connecting at once must not see resets.
+      this.server.listen({ port, host, backlog: 4096 }, () => { this.server.off('error', reject); resolve(); });
     });
     const actual = (this.server.address() as AddressInfo).port;
     this.discovery = buildDiscovery(`${host === '0.0.0.0' ? '127.0.0.1' : host}:${actual}`);
