@@ -83,8 +83,8 @@ export async function buildBundle(): Promise<void> {
 }
 
 /** Spawn `skiff up` as `npm run skiff -- up` runs it (node dist/skiff.mjs up ...) and wait for ready + /readyz. */
-export async function skiffUp(dataDir: string, extraArgs: string[] = [], readyTimeoutMs = 30_000): Promise<Started> {
-  const args = ['dist/skiff.mjs', 'up', '--data-dir', dataDir, '--port', '0', '--log-level', 'error', ...extraArgs];
+export async function skiffUp(dataDir: string, extraArgs: string[] = [], readyTimeoutMs = 30_000, bundle = 'dist/skiff.mjs'): Promise<Started> {
+  const args = [bundle, 'up', '--data-dir', dataDir, '--port', '0', '--log-level', 'error', ...extraArgs];
   const t0 = now();
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the skiff process.
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
