@@ -102,21 +102,24 @@ export class FieldSet {
     return s;
   }
 
+  /** Members of this and of other (other's "." marks win), as adding other's members one by one would give. */
   union(other: FieldSet): FieldSet {
     const s = this.clone();
-    for (const p of other.members()) s.add(p, other.isNode(p));
+    unionInto(s, other);
     return s;
   }
 
+  /** Members of this that other does not have, with their "." marks. */
   minus(other: FieldSet): FieldSet {
     const s = new FieldSet();
-    for (const p of this.members()) if (!other.has(p)) s.add(p, this.isNode(p));
+    filterChildren(this, other, s, false);
     return s;
   }
 
+  /** Members of this that other has too, with this set's "." marks. */
   intersect(other: FieldSet): FieldSet {
     const s = new FieldSet();
-    for (const p of this.members()) if (other.has(p)) s.add(p, this.isNode(p));
+    filterChildren(this, other, s, true);
     return s;
   }
 
@@ -125,6 +128,46 @@ export class FieldSet {
     let n: FieldSet | undefined = this as FieldSet;
     for (const p of path) n = n?.children.get(p);
     return !!n && n.self;
+  }
+}
+
+const isMember = (n: FieldSet): boolean => n.self || n.children.size === 0;
+
+/**
+ * The children of `a` (a node of the left operand) whose members are (keep = true) or are not
+ * (keep = false) members of `b` (the node at the same path in the right operand), into `out`.
+ * The result is what re-adding the kept members one by one would build: a kept member keeps
+ * its "." mark, a node left without members disappears.
+ */
+function filterChildren(a: FieldSet, b: FieldSet | undefined, out: FieldSet, keep: boolean): void {
+  for (const [k, ac] of a.children) {
+    const bc = b?.children.get(k);
+    const kept = isMember(ac) && (bc !== undefined && isMember(bc)) === keep;
+    const r = new FieldSet();
+    if (ac.children.size > 0) filterChildren(ac, bc, r, keep);
+    if (kept) r.self = ac.self;
+    else if (r.children.size === 0) continue;
+    out.children.set(k, r);
+  }
+}
+
+/**
+ * Add the members under `b` into `r` (the node at the same path), as add() of each of b's
+ * members in order would: a leaf of r that gains children becomes a "." member, and a node
+ * that b has as a leaf member while r has children under it becomes one too.
+ */
+function unionInto(r: FieldSet, b: FieldSet): void {
+  for (const [k, bc] of b.children) {
+    let rc = r.children.get(k);
+    const existed = rc !== undefined;
+    if (!rc) r.children.set(k, (rc = new FieldSet()));
+    if (bc.children.size > 0) {
+      // Walking through an existing leaf on the way to b's deeper members keeps it a member.
+      if (bc.self || (existed && rc.children.size === 0)) rc.self = true;
+      unionInto(rc, bc);
+    } else if (bc.self || rc.children.size > 0) {
+      rc.self = true;
+    }
   }
 }
 

@@ -21,6 +21,7 @@ type Json = unknown;
 
 /** Metadata the field manager never tracks (server-owned or identity). */
 const UNTRACKED_META = ['name', 'namespace', 'uid', 'creationTimestamp', 'resourceVersion', 'generation', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+const UNTRACKED = new Set(UNTRACKED_META);
 
 /** The part of an object a write through (sub)resource may own: status only through /status. */
 export function trackedPart(obj: KubeObject, subresource: string): Record<string, Json> {
@@ -29,12 +30,18 @@ export function trackedPart(obj: KubeObject, subresource: string): Record<string
     if (obj.status !== undefined) out.status = obj.status;
     return out;
   }
-  for (const [k, v] of Object.entries(obj)) {
+  for (const k in obj) {
+    const v = obj[k];
     if (k === 'apiVersion' || k === 'kind' || k === 'status') continue;
     if (k === 'metadata' && isObject(v)) {
       const m: Record<string, Json> = {};
-      for (const [mk, mv] of Object.entries(v)) if (!UNTRACKED_META.includes(mk)) m[mk] = mv;
-      if (Object.keys(m).length > 0) out.metadata = m;
+      let any = false;
+      for (const mk in v) {
+        if (UNTRACKED.has(mk)) continue;
+        m[mk] = v[mk];
+        any = true;
+      }
+      if (any) out.metadata = m;
       continue;
     }
     out[k] = v;
@@ -115,52 +122,208 @@ export function fieldsOf(shape: Shape, value: Json, updateStyle = false): FieldS
   return s;
 }
 
-/** Members of `next` that are new or whose value differs from `prev` (what an Update owns). */
+/** Whether two values serialise alike (JSON.stringify comparison, without serialising scalars). */
+function sameJson(a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Members of `next` that are new or whose value differs from `prev` (what an Update owns).
+ * `path` is a stack: pushed and popped on the way down, copied by nothing that keeps it.
+ */
 function changed(shape: Shape, prev: Json, next: Json, path: string[], out: FieldSet): void {
   if (isObject(next) && !shape.atomic) {
     if (!isObject(prev)) { collect(shape, next, path, out, true); return; }
-    const entries = Object.entries(next);
-    if (entries.length === 0 && Object.keys(prev).length > 0 && path.length > 0) out.add(path);
-    for (const [k, v] of entries) {
+    let empty = true;
+    for (const k in next) {
+      empty = false;
+      const v = next[k];
       if (v === null || v === undefined) continue;
-      changed(shape.child(k), prev[k], v, [...path, `f:${k}`], out);
+      path.push(`f:${k}`);
+      changed(shape.child(k), prev[k], v, path, out);
+      path.pop();
     }
+    if (empty && path.length > 0 && hasKeys(prev)) out.add(path);
     return;
   }
   if (Array.isArray(next)) {
     const lt = shape.list;
     if (lt.type !== 'atomic' && Array.isArray(prev)) {
       if (lt.type === 'set') {
-        const had = new Set(prev.map((v) => JSON.stringify(v)));
-        for (const v of next) if (!had.has(JSON.stringify(v))) out.add([...path, `v:${JSON.stringify(v)}`]);
+        const had = new Set<string>();
+        for (const v of prev) had.add(JSON.stringify(v));
+        for (const v of next) {
+          const s = JSON.stringify(v);
+          if (had.has(s)) continue;
+          path.push(`v:${s}`);
+          out.add(path);
+          path.pop();
+        }
         return;
       }
       const itemShape = shape.item();
+      // The first earlier item with the same key is the one an item is compared with.
+      const prevKeys: (string | undefined)[] = [];
+      for (const p of prev) prevKeys.push(isObject(p) ? itemKey(p, lt.keys) : undefined);
       for (const item of next) {
-        const ip = [...path, itemKey(item, lt.keys)];
-        const old = prev.find((p) => sameKey(p, item, lt.keys));
-        if (old === undefined) { collectItem(itemShape, item, ip, out); continue; }
+        const ik = itemKey(item, lt.keys);
+        let old: Record<string, Json> | undefined;
         if (isObject(item)) {
-          for (const [k, v] of Object.entries(item)) {
-            if (v === null || v === undefined) continue;
-            changed(itemShape.child(k), isObject(old) ? old[k] : undefined, v, [...ip, `f:${k}`], out);
+          for (let i = 0; i < prevKeys.length; i++) {
+            if (prevKeys[i] === ik) { old = prev[i] as Record<string, Json>; break; }
           }
         }
+        path.push(ik);
+        if (old === undefined) collectItem(itemShape, item, path, out);
+        else {
+          for (const k in item as Record<string, Json>) {
+            const v = (item as Record<string, Json>)[k];
+            if (v === null || v === undefined) continue;
+            path.push(`f:${k}`);
+            changed(itemShape.child(k), old[k], v, path, out);
+            path.pop();
+          }
+        }
+        path.pop();
       }
       return;
     }
     if (lt.type !== 'atomic') { collect(shape, next, path, out, true); return; }
   }
-  if (JSON.stringify(prev) !== JSON.stringify(next) && path.length > 0) out.add(path);
+  if (path.length > 0 && !sameJson(prev, next)) out.add(path);
+}
+
+function hasKeys(o: Record<string, Json>): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 function collectItem(itemShape: Shape, item: Json, ip: string[], out: FieldSet): void {
   out.add(ip, true);
   if (!isObject(item)) return;
-  for (const [k, v] of Object.entries(item)) {
+  for (const k in item) {
+    const v = item[k];
     if (v === null || v === undefined) continue;
-    collect(itemShape.child(k), v, [...ip, `f:${k}`], out, true);
+    ip.push(`f:${k}`);
+    collect(itemShape.child(k), v, ip, out, true);
+    ip.pop();
   }
+}
+
+// What the members of a value are, as fieldsOf (not update style) records them.
+const NONE = 0, LEAF = 1, OBJ = 2, SET = 3, MAP = 4;
+
+function kindOf(shape: Shape, v: Json): number {
+  if (v === null || v === undefined) return NONE;
+  if (isObject(v) && !shape.atomic) {
+    for (const k in v) if (v[k] !== null && v[k] !== undefined) return OBJ;
+    return LEAF; // an empty object is a member as a leaf
+  }
+  if (Array.isArray(v) && v.length > 0) {
+    const t = shape.list.type;
+    if (t === 'set') return SET;
+    if (t === 'map') return MAP;
+  }
+  return LEAF;
+}
+
+/**
+ * Into `out`, the members of fieldsOf(prev) that fieldsOf(next) does not have, below `path`
+ * (the position of both values): one walk of the two values that skips what they share.
+ */
+function removedFields(shape: Shape, prev: Json, next: Json, path: string[], out: FieldSet): void {
+  if (prev === next) return;
+  const pk = kindOf(shape, prev);
+  if (pk === NONE) return;
+  const nk = kindOf(shape, next);
+  if (pk === LEAF) {
+    if (nk !== LEAF) out.add(path);
+    return;
+  }
+  // Different kinds of node have no member paths in common: everything under prev goes.
+  if (nk !== pk) { collect(shape, prev, path, out, false); return; }
+  if (pk === OBJ) {
+    const p = prev as Record<string, Json>, n = next as Record<string, Json>;
+    for (const k in p) {
+      const v = p[k];
+      if (v === null || v === undefined) continue;
+      path.push(`f:${k}`);
+      removedFields(shape.child(k), v, n[k], path, out);
+      path.pop();
+    }
+    return;
+  }
+  const p = prev as Json[], n = next as Json[];
+  if (pk === SET) {
+    const has = new Set<string>();
+    for (const v of n) has.add(JSON.stringify(v));
+    for (const v of p) {
+      const s = JSON.stringify(v);
+      if (has.has(s)) continue;
+      path.push(`v:${s}`);
+      out.add(path);
+      path.pop();
+    }
+    return;
+  }
+  const keys = (shape.list as { keys: string[] }).keys;
+  const nextItems = new Map<string, Json>();
+  for (const item of n) {
+    const k = itemKey(item, keys);
+    // Items sharing a key merge into one node: take the exact route for such lists.
+    if (nextItems.has(k)) { removedExactly(shape, prev, next, path, out); return; }
+    nextItems.set(k, item);
+  }
+  const prevKeys: string[] = [];
+  const seen = new Set<string>();
+  for (const item of p) {
+    const k = itemKey(item, keys);
+    if (seen.has(k)) { removedExactly(shape, prev, next, path, out); return; }
+    seen.add(k);
+    prevKeys.push(k);
+  }
+  const itemShape = shape.item();
+  for (let i = 0; i < p.length; i++) {
+    const item = p[i];
+    const ni = nextItems.get(prevKeys[i]);
+    if (ni === item) continue;
+    path.push(prevKeys[i]);
+    if (ni === undefined) {
+      // The item is gone: it and all its fields.
+      out.add(path, true);
+      if (isObject(item)) {
+        for (const k in item) {
+          const v = item[k];
+          if (v === null || v === undefined) continue;
+          path.push(`f:${k}`);
+          collect(itemShape.child(k), v, path, out, false);
+          path.pop();
+        }
+      }
+    } else if (isObject(item)) {
+      const no = isObject(ni) ? ni : undefined;
+      for (const k in item) {
+        const v = item[k];
+        if (v === null || v === undefined) continue;
+        path.push(`f:${k}`);
+        removedFields(itemShape.child(k), v, no?.[k], path, out);
+        path.pop();
+      }
+    }
+    path.pop();
+  }
+}
+
+/** removedFields by building both field sets below path and subtracting them. */
+function removedExactly(shape: Shape, prev: Json, next: Json, path: string[], out: FieldSet): void {
+  const a = new FieldSet();
+  collectInto(shape, prev, a, true, false);
+  const b = new FieldSet();
+  collectInto(shape, next, b, true, false);
+  const gone = a.minus(b);
+  for (const m of gone.members()) out.add([...path, ...m], gone.isNode(m));
 }
 
 // ---- reading, removing and merging by path ----
@@ -265,32 +428,94 @@ function write(list: Owned[]): ManagedFieldsEntry[] | undefined {
 const sameSlot = (e: ManagedFieldsEntry, manager: string, operation: string, subresource: string, apiVersion: string) =>
   e.manager === manager && e.operation === operation && (e.subresource ?? '') === subresource && (operation === 'Apply' || e.apiVersion === apiVersion);
 
-function entry(manager: string, operation: 'Apply' | 'Update', apiVersion: string, subresource: string): ManagedFieldsEntry {
-  const e: ManagedFieldsEntry = { manager, operation, apiVersion, time: now(), fieldsType: 'FieldsV1', fieldsV1: {} };
+function entry(manager: string, operation: 'Apply' | 'Update', apiVersion: string, subresource: string, time = now(), fieldsV1: Record<string, unknown> = {}): ManagedFieldsEntry {
+  const e: ManagedFieldsEntry = { manager, operation, apiVersion, time, fieldsType: 'FieldsV1', fieldsV1 };
   if (subresource) e.subresource = subresource;
   return e;
 }
 
+/** Whether the set written as `fieldsV1` has any member of `set` (both at the same position). */
+function ownsAnyOf(fieldsV1: Record<string, unknown>, set: FieldSet): boolean {
+  for (const [k, c] of set.children) {
+    const j = fieldsV1[k];
+    if (j === undefined) continue;
+    const member = c.self || c.children.size === 0;
+    // A non-object is read as an empty set: a leaf member.
+    if (!isObject(j)) {
+      if (member) return true;
+      continue;
+    }
+    if (member && ('.' in j || !hasKeys(j))) return true;
+    if (c.children.size > 0 && ownsAnyOf(j, c)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether fieldsV1 is written exactly as FieldSet.toFieldsV1 writes its own reading: objects
+ * all the way down, "." (an empty object) first and never at the top, the other keys sorted.
+ * Such an entry can be kept as it is when its set does not change.
+ */
+function canonical(fieldsV1: Record<string, unknown>, top: boolean): boolean {
+  let last: string | undefined;
+  let first = true;
+  for (const k in fieldsV1) {
+    const v = fieldsV1[k];
+    if (!isObject(v)) return false;
+    if (k === '.') {
+      if (!first || top || hasKeys(v)) return false;
+    } else {
+      if (last !== undefined && !(last < k)) return false;
+      last = k;
+      if (!canonical(v, false)) return false;
+    }
+    first = false;
+  }
+  return !first || !top;
+}
+
 /**
  * managedFields after an Update operation (create, update, non-apply patch) by manager:
- * the manager owns what it changed; others lose what changed or disappeared.
+ * the manager owns what it changed; others lose what changed or disappeared. Entries whose
+ * set does not change are kept as they are (not read into a FieldSet and written again).
  */
-export function trackUpdate(prev: KubeObject | undefined, next: KubeObject, manager: string, apiVersion: string, subresource = ''): ManagedFieldsEntry[] | undefined {
+export function trackUpdate(prev: KubeObject | undefined, next: KubeObject, manager: string, apiVersion: string, subresource = '', time?: string): ManagedFieldsEntry[] | undefined {
   const shape = shapeOf(next, apiVersion);
-  const before = prev ? trackedPart(prev, subresource) : {};
   const after = trackedPart(next, subresource);
   const delta = new FieldSet();
-  changed(shape, before, after, [], delta);
-  const removed = prev ? fieldsOf(shape, before).minus(fieldsOf(shape, after)) : new FieldSet();
-  const list = prev ? owned(prev) : [];
-  for (const o of list) o.set = o.set.minus(delta).minus(removed);
-  if (!delta.empty()) {
-    let mine = list.find((o) => sameSlot(o.entry, manager, 'Update', subresource, apiVersion));
-    if (!mine) list.push((mine = { entry: entry(manager, 'Update', apiVersion, subresource), set: new FieldSet() }));
-    mine.set = mine.set.union(delta);
-    mine.entry = { ...mine.entry, time: now() };
+  const removed = new FieldSet();
+  if (prev) {
+    const before = trackedPart(prev, subresource);
+    changed(shape, before, after, [], delta);
+    if (!shape.atomic) removedFields(shape, before, after, [], removed);
+  } else {
+    changed(shape, {}, after, [], delta);
   }
-  return write(list);
+  const out: ManagedFieldsEntry[] = [];
+  let mine = -1;
+  let mineSet: FieldSet | undefined;
+  const deltaEmpty = delta.empty();
+  for (const e of prev ? readEntries(prev) : []) {
+    const fv = isObject(e.fieldsV1) ? e.fieldsV1 : undefined;
+    if (mine < 0 && !deltaEmpty && sameSlot(e, manager, 'Update', subresource, apiVersion)) {
+      mine = out.length;
+      mineSet = FieldSet.fromFieldsV1(fv).minus(delta).minus(removed).union(delta);
+      out.push(e);
+      continue;
+    }
+    if (fv && !ownsAnyOf(fv, delta) && !ownsAnyOf(fv, removed) && canonical(fv, true)) {
+      out.push(e);
+      continue;
+    }
+    const set = FieldSet.fromFieldsV1(fv).minus(delta).minus(removed);
+    if (!set.empty()) out.push({ ...e, fieldsV1: set.toFieldsV1() });
+  }
+  if (!deltaEmpty) {
+    const t = time ?? now();
+    if (mine >= 0) out[mine] = { ...out[mine], time: t, fieldsV1: mineSet!.toFieldsV1() };
+    else out.push(entry(manager, 'Update', apiVersion, subresource, t, delta.toFieldsV1()));
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 export interface ApplyResult { object: KubeObject; managedFields: ManagedFieldsEntry[] | undefined }
