@@ -32,9 +32,89 @@ export function negotiate(accept: string | undefined): ResponseFormat {
   throw notAcceptable(accept);
 }
 
+/** A piece of a response body: bytes, or text written as UTF-8. */
+export type BodyPart = Buffer | string;
+
+/**
+ * Bodies are written in slices of about this many bytes, each once the one before has
+ * drained. One write of a whole 50 MB list makes TLS encrypt all of it (and hold it twice)
+ * before the first byte leaves; slices let the client decrypt one while the next is encrypted,
+ * and other requests run between them.
+ */
+const SLICE_BYTES = 256 * 1024;
+
+/**
+ * Slice buffers whose writes completed, for the next slice. Fresh memory costs a page fault
+ * per 4 KiB on first touch, and buffers are only freed by a later GC: a large list written
+ * into new slices faulted its whole size in again, which cost more than the copying itself.
+ */
+const freeSlices: Buffer[] = [];
+const MAX_FREE_SLICES = 8;
+
+function takeSlice(): Buffer {
+  return freeSlices.pop() ?? Buffer.allocUnsafeSlow(SLICE_BYTES);
+}
+
+/**
+ * Sends a JSON body made of parts (e.g. a list's head, each item's cached encoding,
+ * separators), with a Content-Length, streamed in slices under backpressure. The parts must
+ * not change while they are sent: callers pass immutable snapshots.
+ */
+export function sendParts(res: ServerResponse, code: number, parts: readonly BodyPart[]): void {
+  const sizes = new Array<number>(parts.length);
+  let length = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    length += sizes[i] = typeof p === 'string' ? Buffer.byteLength(p) : p.length;
+  }
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': length });
+  let i = 0;
+  /** A part larger than a slice, sent a slice at a time from its own memory, and how much of it has gone. */
+  let big: Buffer | undefined;
+  let bigOffset = 0;
+  const pump = (): void => {
+    while (!res.destroyed) {
+      let chunk: Buffer;
+      let slice: Buffer | undefined;
+      if (big) {
+        chunk = big.subarray(bigOffset, bigOffset + SLICE_BYTES);
+        bigOffset += chunk.length;
+        if (bigOffset >= big.length) big = undefined;
+      } else {
+        if (i >= parts.length) break;
+        if (sizes[i] > SLICE_BYTES) {
+          const p = parts[i++];
+          big = typeof p === 'string' ? Buffer.from(p) : p;
+          bigOffset = 0;
+          continue;
+        }
+        slice = takeSlice();
+        let at = 0;
+        for (; i < parts.length && at + sizes[i] <= SLICE_BYTES; i++) {
+          const p = parts[i];
+          at += typeof p === 'string' ? slice.write(p, at) : p.copy(slice, at);
+        }
+        chunk = slice.subarray(0, at);
+      }
+      const done = slice ? () => { if (freeSlices.length < MAX_FREE_SLICES) freeSlices.push(slice); } : undefined;
+      if (!big && i >= parts.length) {
+        res.end(chunk, done);
+        return;
+      }
+      if (!res.write(chunk, done)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (!res.destroyed && !res.writableEnded) res.end();
+  };
+  pump();
+}
+
 export function sendJson(res: ServerResponse, code: number, body: string): void {
   // Encode once: Buffer.byteLength followed by end(string) would encode the body twice.
   const buf = Buffer.from(body);
+  if (buf.length > SLICE_BYTES) return sendParts(res, code, [buf]);
   res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': buf.length });
   res.end(buf);
 }

@@ -20,7 +20,7 @@ import {
   type GroupVersionKind, fieldValidationDirective, findDuplicateFields, findUnknownFields, pruneUnknownFields,
   strictDecodingError, strictPatchError, strictWarnings, warningHeader,
 } from './fieldvalidation.ts';
-import { type ResponseFormat, negotiate, sendJson, sendObject, successStatus } from './respond.ts';
+import { type BodyPart, type ResponseFormat, negotiate, sendJson, sendObject, sendParts, successStatus } from './respond.ts';
 import { WatchStream } from './watchstream.ts';
 import type { UserInfo } from './authn.ts';
 import { ISSUER, type ServiceAccountClaims } from './serviceaccount/token.ts';
@@ -384,19 +384,14 @@ const COMMA = Buffer.from(',');
 const LIST_END = Buffer.from(']}');
 
 function sendList(res: ServerResponse, head: string, items: Buffer[]): void {
-  const headBuf = Buffer.from(head);
-  let length = headBuf.length + LIST_END.length + Math.max(0, items.length - 1);
-  for (const b of items) length += b.length;
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': length });
-  // Corked writes go out as one writev of the cached encodings: nothing is copied in JS.
-  res.cork();
-  res.write(headBuf);
+  // The items' cached encodings go out as they are, copied only into the slices being written.
+  const parts: BodyPart[] = [head];
   for (let i = 0; i < items.length; i++) {
-    if (i > 0) res.write(COMMA);
-    res.write(items[i]);
+    if (i > 0) parts.push(COMMA);
+    parts.push(items[i]);
   }
-  res.end(LIST_END);
-  res.uncork();
+  parts.push(LIST_END);
+  sendParts(res, 200, parts);
 }
 
 function fieldForbiddenNoRv() {
