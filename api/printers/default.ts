@@ -3,7 +3,7 @@
 
 import { DEFAULT_COLUMNS } from './columns.ts';
 import { timeMs } from './format.ts';
-import type { Cell, Printer } from './types.ts';
+import { type CellTemplate, printer } from './types.ts';
 
 const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -15,9 +15,9 @@ function rfc3339(ts: unknown): string {
   return `${iso.slice(0, 19)}Z`;
 }
 
-export const defaultPrinter: Printer = {
+export const defaultPrinter = printer({
   columns: DEFAULT_COLUMNS,
-  row(obj): Cell[] {
+  cells(obj): CellTemplate[] {
     return [obj.metadata.name ?? '', rfc3339(obj.metadata.creationTimestamp)];
   },
-};
+});

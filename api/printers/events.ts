@@ -5,8 +5,8 @@
 
 import type { KubeObject } from '../../src/registry/object.ts';
 import { NAME, column, columns } from './columns.ts';
-import { humanDuration, since, text, timeMs } from './format.ts';
-import type { Cell, Printer } from './types.ts';
+import { Ago, age, text, timeMs } from './format.ts';
+import { type CellTemplate, printer } from './types.ts';
 
 interface Reference { kind?: string; name?: string; fieldPath?: string }
 interface Source { component?: string; host?: string }
@@ -37,17 +37,17 @@ function formatSource(source: Source | undefined, controller: string, instance: 
   return host ? `${component}, ${host}` : component;
 }
 
-function eventRow(ev: KubeObject, now: number): Cell[] {
+function eventCells(ev: KubeObject): CellTemplate[] {
   const f = fields(ev);
   // New-style events carry only eventTime; old-style only first/lastTimestamp.
   const firstMs = timeMs(f.first);
-  const first = firstMs !== undefined ? humanDuration(now - firstMs) : since(ev.eventTime, now);
+  const first = firstMs !== undefined ? new Ago(firstMs) : age(ev.eventTime);
   const lastMs = timeMs(f.last);
-  let last = lastMs !== undefined ? humanDuration(now - lastMs) : first;
+  let last = lastMs !== undefined ? new Ago(lastMs) : first;
   let count = typeof f.count === 'number' ? f.count : 0;
   const series = ev.series as Series | null | undefined;
   if (series && typeof series === 'object') {
-    last = since(series.lastObservedTime, now);
+    last = age(series.lastObservedTime);
     count = series.count ?? 0;
   } else if (count === 0) {
     // Singleton events of the new API leave count unset.
@@ -62,7 +62,7 @@ function eventRow(ev: KubeObject, now: number): Cell[] {
   ];
 }
 
-export const eventPrinter: Printer = {
+export const eventPrinter = printer({
   columns: columns(
     column('Last Seen', 'string', 'The time at which the most recent occurrence of this event was recorded.'),
     column('Type', 'string', 'Type of this event (Normal, Warning).'),
@@ -75,5 +75,5 @@ export const eventPrinter: Printer = {
     column('Count', 'string', 'The number of times this event has occurred.', 1),
     Object.freeze({ ...NAME, priority: 1 }),
   ),
-  row: eventRow,
-};
+  cells: eventCells,
+});

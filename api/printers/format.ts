@@ -52,6 +52,20 @@ export function since(ts: unknown, now: number): string {
   return ms === undefined ? '<unknown>' : humanDuration(now - ms);
 }
 
+/**
+ * A cell that says how long ago something happened, as of when the table is printed:
+ * `${before}${humanDuration(now - at)}${after}` ("5m", "3 (2d ago)").
+ */
+export class Ago {
+  constructor(readonly at: number, readonly before = '', readonly after = '') {}
+}
+
+/** The AGE cell of a timestamp: an Ago, or "<unknown>" when it is unset (see since). */
+export function age(ts: unknown): string | Ago {
+  const ms = timeMs(ts);
+  return ms === undefined ? '<unknown>' : new Ago(ms);
+}
+
 const isStringMap = (v: unknown): v is Record<string, string> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** labels.FormatLabels: "k1=v1,k2=v2" sorted by key, "<none>" when empty. */

@@ -9,7 +9,9 @@ import { podPrinter } from './pods.ts';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter } from './storage.ts';
 import type { Printer } from './types.ts';
 
-export type { Cell, ColumnDefinition, Printer, RowCondition } from './types.ts';
+export type { Cell, CellTemplate, ColumnDefinition, Printer, RowCondition } from './types.ts';
+export { finishCells } from './types.ts';
+export { Ago, humanDuration } from './format.ts';
 export { defaultPrinter } from './default.ts';
 
 const printers = new Map<string, Printer>([

@@ -1,8 +1,8 @@
 // Services and where they lead: services, endpoints, endpointslices.
 
 import { AGE, NAME, column, columns } from './columns.ts';
-import { formatLabels, joinHostPort, listWithMore, since, text } from './format.ts';
-import type { Cell, Printer } from './types.ts';
+import { formatLabels, joinHostPort, listWithMore, age, text } from './format.ts';
+import { type CellTemplate, printer } from './types.ts';
 
 interface ServiceWire {
   metadata: { name?: string; creationTimestamp?: string };
@@ -68,7 +68,7 @@ function ports(svc: ServiceWire): string {
   return out;
 }
 
-export const servicePrinter: Printer = {
+export const servicePrinter = printer({
   columns: columns(
     NAME,
     column('Type', 'string', 'How the service is exposed: ClusterIP, NodePort, LoadBalancer or ExternalName.'),
@@ -78,14 +78,14 @@ export const servicePrinter: Printer = {
     AGE,
     column('Selector', 'string', 'The labels of the pods traffic is routed to.', 1),
   ),
-  row(obj, now): Cell[] {
+  cells(obj): CellTemplate[] {
     const svc = obj as unknown as ServiceWire;
     const spec = svc.spec ?? {};
     // The v1→internal conversion makes spec.clusterIP authoritative over clusterIPs[0].
     const clusterIP = spec.clusterIP || spec.clusterIPs?.[0] || '<none>';
-    return [svc.metadata.name ?? '', spec.type ?? '', clusterIP, externalIP(svc), ports(svc), since(svc.metadata.creationTimestamp, now), formatLabels(spec.selector)];
+    return [svc.metadata.name ?? '', spec.type ?? '', clusterIP, externalIP(svc), ports(svc), age(svc.metadata.creationTimestamp), formatLabels(spec.selector)];
   },
-};
+});
 
 interface Subset { addresses?: { ip?: string }[]; ports?: { port?: number }[] }
 
@@ -119,12 +119,12 @@ function formatEndpoints(subsets: Subset[] | undefined): string {
   return listWithMore(list, count, MAX_LISTED, '');
 }
 
-export const endpointsPrinter: Printer = {
+export const endpointsPrinter = printer({
   columns: columns(NAME, column('Endpoints', 'string', 'The addresses and ports that implement the service.'), AGE),
-  row(obj, now): Cell[] {
-    return [text(obj.metadata.name), formatEndpoints(obj.subsets as Subset[] | undefined), since(obj.metadata.creationTimestamp, now)];
+  cells(obj): CellTemplate[] {
+    return [text(obj.metadata.name), formatEndpoints(obj.subsets as Subset[] | undefined), age(obj.metadata.creationTimestamp)];
   },
-};
+});
 
 interface SlicePort { port?: number | null; name?: string | null }
 interface SliceEndpoint { addresses?: string[] }
@@ -151,7 +151,7 @@ function sliceEndpoints(list: SliceEndpoint[] | undefined): string {
   return listWithMore(out, count, MAX_LISTED, '<unset>');
 }
 
-export const endpointSlicePrinter: Printer = {
+export const endpointSlicePrinter = printer({
   columns: columns(
     NAME,
     column('AddressType', 'string', 'The type of address carried by this slice: IPv4, IPv6 or FQDN.'),
@@ -159,11 +159,11 @@ export const endpointSlicePrinter: Printer = {
     column('Endpoints', 'string', 'The addresses of the endpoints in this slice.'),
     AGE,
   ),
-  row(obj, now): Cell[] {
+  cells(obj): CellTemplate[] {
     return [
       text(obj.metadata.name), text(obj.addressType),
       slicePorts(obj.ports as SlicePort[] | undefined), sliceEndpoints(obj.endpoints as SliceEndpoint[] | undefined),
-      since(obj.metadata.creationTimestamp, now),
+      age(obj.metadata.creationTimestamp),
     ];
   },
-};
+});

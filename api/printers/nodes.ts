@@ -2,8 +2,8 @@
 
 import type { KubeObject } from '../../src/registry/object.ts';
 import { AGE, NAME, column, columns } from './columns.ts';
-import { since } from './format.ts';
-import type { Cell, Printer } from './types.ts';
+import { age } from './format.ts';
+import { type CellTemplate, printer } from './types.ts';
 
 interface NodeWire {
   metadata: { name?: string; creationTimestamp?: string; labels?: Record<string, string> };
@@ -48,7 +48,7 @@ function address(node: NodeWire, type: string): string {
   return '<none>';
 }
 
-export const nodePrinter: Printer = {
+export const nodePrinter = printer({
   columns: columns(
     NAME,
     column('Status', 'string', 'The status of the node'),
@@ -61,13 +61,13 @@ export const nodePrinter: Printer = {
     column('Kernel-Version', 'string', 'Kernel version reported by the node.', 1),
     column('Container-Runtime', 'string', 'Container runtime version reported by the node.', 1),
   ),
-  row(obj: KubeObject, now: number): Cell[] {
+  cells(obj: KubeObject): CellTemplate[] {
     const node = obj as unknown as NodeWire;
     const info = node.status?.nodeInfo ?? {};
     return [
-      node.metadata.name ?? '', nodeStatus(node), nodeRoles(node), since(node.metadata.creationTimestamp, now), info.kubeletVersion ?? '',
+      node.metadata.name ?? '', nodeStatus(node), nodeRoles(node), age(node.metadata.creationTimestamp), info.kubeletVersion ?? '',
       address(node, 'InternalIP'), address(node, 'ExternalIP'),
       info.osImage || '<unknown>', info.kernelVersion || '<unknown>', info.containerRuntimeVersion || '<unknown>',
     ];
   },
-};
+});

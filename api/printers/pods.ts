@@ -5,8 +5,8 @@
 
 import type { KubeObject } from '../../src/registry/object.ts';
 import { AGE, NAME, column, columns } from './columns.ts';
-import { humanDuration, since, timeMs } from './format.ts';
-import type { Cell, Printer, RowCondition } from './types.ts';
+import { Ago, age, timeMs } from './format.ts';
+import { type CellTemplate, type RowCondition, printer } from './types.ts';
 
 interface ContainerState {
   waiting?: { reason?: string };
@@ -98,7 +98,7 @@ function readinessGates(pod: PodWire): string {
   return `${satisfied}/${gates.length}`;
 }
 
-function podRow(obj: KubeObject, now: number): Cell[] {
+function podCells(obj: KubeObject): CellTemplate[] {
   const pod = obj as unknown as PodWire;
   const spec = pod.spec ?? {};
   const status = pod.status ?? {};
@@ -176,9 +176,7 @@ function podRow(obj: KubeObject, now: number): Cell[] {
     else if (phase !== 'Succeeded' && phase !== 'Failed') reason = 'Terminating';
   }
 
-  const restartsCell = restarts !== 0 && lastRestart !== -Infinity
-    ? `${restarts} (${humanDuration(now - lastRestart)} ago)`
-    : String(restarts);
+  const restartsCell = restarts !== 0 && lastRestart !== -Infinity ? new Ago(lastRestart, `${restarts} (`, ' ago)') : String(restarts);
 
   // The v1→internal conversion makes status.podIP authoritative over podIPs[0].
   const ip = status.podIP || status.podIPs?.[0]?.ip || '<none>';
@@ -187,7 +185,7 @@ function podRow(obj: KubeObject, now: number): Cell[] {
     `${ready}/${total}`,
     reason,
     restartsCell,
-    since(pod.metadata.creationTimestamp, now),
+    age(pod.metadata.creationTimestamp),
     ip,
     spec.nodeName || '<none>',
     status.nominatedNodeName || '<none>',
@@ -200,4 +198,4 @@ function podConditions(obj: KubeObject): readonly RowCondition[] | undefined {
   return phase === 'Succeeded' ? SUCCEEDED : phase === 'Failed' ? FAILED : undefined;
 }
 
-export const podPrinter: Printer = { columns: POD_COLUMNS, row: podRow, conditions: podConditions };
+export const podPrinter = printer({ columns: POD_COLUMNS, cells: podCells, conditions: podConditions });

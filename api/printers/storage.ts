@@ -2,9 +2,9 @@
 
 import type { KubeObject } from '../../src/registry/object.ts';
 import { AGE, NAME, column, columns } from './columns.ts';
-import { since } from './format.ts';
+import { age } from './format.ts';
 import { canonicalQuantity } from './quantity.ts';
-import type { Cell, Printer } from './types.ts';
+import { type CellTemplate, printer } from './types.ts';
 
 /** The pre-storageClassName way of naming a class; it still wins when present. */
 const BETA_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
@@ -48,7 +48,7 @@ function storageClass(meta: VolumeMeta, specClass: string | null | undefined): s
   return annotated !== undefined ? annotated : (specClass ?? '');
 }
 
-export const persistentVolumePrinter: Printer = {
+export const persistentVolumePrinter = printer({
   columns: columns(
     NAME,
     column('Capacity', 'string', 'The storage capacity of the volume.'),
@@ -62,7 +62,7 @@ export const persistentVolumePrinter: Printer = {
     AGE,
     column('VolumeMode', 'string', 'Whether the volume is a filesystem or a raw block device.', 1),
   ),
-  row(obj: KubeObject, now: number): Cell[] {
+  cells(obj: KubeObject): CellTemplate[] {
     const pv = obj as unknown as PvWire;
     const spec = pv.spec ?? {};
     const claim = spec.claimRef ? `${spec.claimRef.namespace ?? ''}/${spec.claimRef.name ?? ''}` : '';
@@ -70,12 +70,12 @@ export const persistentVolumePrinter: Printer = {
     return [
       pv.metadata.name ?? '', canonicalQuantity(spec.capacity?.storage), accessModes(spec.accessModes), spec.persistentVolumeReclaimPolicy ?? '',
       phase, claim, storageClass(pv.metadata, spec.storageClassName), spec.volumeAttributesClassName ?? '<unset>',
-      pv.status?.reason ?? '', since(pv.metadata.creationTimestamp, now), spec.volumeMode ?? '<unset>',
+      pv.status?.reason ?? '', age(pv.metadata.creationTimestamp), spec.volumeMode ?? '<unset>',
     ];
   },
-};
+});
 
-export const persistentVolumeClaimPrinter: Printer = {
+export const persistentVolumeClaimPrinter = printer({
   columns: columns(
     NAME,
     column('Status', 'string', 'The phase of the claim.'),
@@ -87,7 +87,7 @@ export const persistentVolumeClaimPrinter: Printer = {
     AGE,
     column('VolumeMode', 'string', 'Whether the claim asks for a filesystem or a raw block device.', 1),
   ),
-  row(obj: KubeObject, now: number): Cell[] {
+  cells(obj: KubeObject): CellTemplate[] {
     const pvc = obj as unknown as PvcWire;
     const spec = pvc.spec ?? {};
     const phase = pvc.metadata.deletionTimestamp ? 'Terminating' : (pvc.status?.phase ?? '');
@@ -97,7 +97,7 @@ export const persistentVolumeClaimPrinter: Printer = {
       pvc.metadata.name ?? '', phase, spec.volumeName ?? '',
       bound ? canonicalQuantity(pvc.status?.capacity?.storage) : '', bound ? accessModes(pvc.status?.accessModes) : '',
       storageClass(pvc.metadata, spec.storageClassName), spec.volumeAttributesClassName ?? '<unset>',
-      since(pvc.metadata.creationTimestamp, now), spec.volumeMode ?? '<unset>',
+      age(pvc.metadata.creationTimestamp), spec.volumeMode ?? '<unset>',
     ];
   },
-};
+});

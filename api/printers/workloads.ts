@@ -3,8 +3,8 @@
 
 import type { KubeObject } from '../../src/registry/object.ts';
 import { AGE, CONTAINERS, IMAGES, NAME, column, columns, selectorColumn } from './columns.ts';
-import { containerCells, formatLabelSelector, formatLabels, int, labelSelectorString, since, text } from './format.ts';
-import type { Cell, Printer } from './types.ts';
+import { containerCells, formatLabelSelector, formatLabels, int, labelSelectorString, age, text } from './format.ts';
+import { type CellTemplate, printer } from './types.ts';
 
 interface Template { metadata?: { labels?: Record<string, string> }; spec?: { containers?: unknown[]; nodeSelector?: Record<string, string> } }
 
@@ -22,7 +22,7 @@ const name = (w: WorkloadWire): string => w.metadata.name ?? '';
 
 const integer = (title: string, description: string) => column(title, 'integer', description);
 
-export const deploymentPrinter: Printer = {
+export const deploymentPrinter = printer({
   columns: columns(
     NAME,
     column('Ready', 'string', 'Number of the pod with ready state'),
@@ -30,14 +30,14 @@ export const deploymentPrinter: Printer = {
     column('Available', 'string', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
     AGE, CONTAINERS, IMAGES, selectorColumn('this deployment'),
   ),
-  row(obj, now): Cell[] {
+  cells(obj): CellTemplate[] {
     const d = wire(obj);
     const [names, images] = containerCells(d.spec?.template?.spec?.containers);
     // Upstream prints the converted selector itself here, "<invalid>" when it cannot convert.
     const selector = labelSelectorString(d.spec?.selector) ?? '<invalid>';
-    return [name(d), `${status(d, 'readyReplicas')}/${desired(d)}`, status(d, 'updatedReplicas'), status(d, 'availableReplicas'), since(d.metadata.creationTimestamp, now), names, images, selector];
+    return [name(d), `${status(d, 'readyReplicas')}/${desired(d)}`, status(d, 'updatedReplicas'), status(d, 'availableReplicas'), age(d.metadata.creationTimestamp), names, images, selector];
   },
-};
+});
 
 const REPLICA_COLUMNS = (owner: string) => columns(
   NAME,
@@ -47,35 +47,35 @@ const REPLICA_COLUMNS = (owner: string) => columns(
   AGE, CONTAINERS, IMAGES, selectorColumn(`this ${owner}`),
 );
 
-export const replicaSetPrinter: Printer = {
+export const replicaSetPrinter = printer({
   columns: REPLICA_COLUMNS('replica set'),
-  row(obj, now): Cell[] {
+  cells(obj): CellTemplate[] {
     const r = wire(obj);
     const [names, images] = containerCells(r.spec?.template?.spec?.containers);
-    return [name(r), desired(r), status(r, 'replicas'), status(r, 'readyReplicas'), since(r.metadata.creationTimestamp, now), names, images, formatLabelSelector(r.spec?.selector)];
+    return [name(r), desired(r), status(r, 'replicas'), status(r, 'readyReplicas'), age(r.metadata.creationTimestamp), names, images, formatLabelSelector(r.spec?.selector)];
   },
-};
+});
 
-export const replicationControllerPrinter: Printer = {
+export const replicationControllerPrinter = printer({
   columns: REPLICA_COLUMNS('replication controller'),
-  row(obj, now): Cell[] {
+  cells(obj): CellTemplate[] {
     const r = wire(obj);
     const [names, images] = containerCells(r.spec?.template?.spec?.containers);
     // An RC's selector is a plain label map, not a LabelSelector.
-    return [name(r), desired(r), status(r, 'replicas'), status(r, 'readyReplicas'), since(r.metadata.creationTimestamp, now), names, images, formatLabels(r.spec?.selector)];
+    return [name(r), desired(r), status(r, 'replicas'), status(r, 'readyReplicas'), age(r.metadata.creationTimestamp), names, images, formatLabels(r.spec?.selector)];
   },
-};
+});
 
-export const statefulSetPrinter: Printer = {
+export const statefulSetPrinter = printer({
   columns: columns(NAME, column('Ready', 'string', 'Number of the pod with ready state'), AGE, CONTAINERS, IMAGES),
-  row(obj, now): Cell[] {
+  cells(obj): CellTemplate[] {
     const s = wire(obj);
     const [names, images] = containerCells(s.spec?.template?.spec?.containers);
-    return [name(s), `${status(s, 'readyReplicas')}/${desired(s)}`, since(s.metadata.creationTimestamp, now), names, images];
+    return [name(s), `${status(s, 'readyReplicas')}/${desired(s)}`, age(s.metadata.creationTimestamp), names, images];
   },
-};
+});
 
-export const daemonSetPrinter: Printer = {
+export const daemonSetPrinter = printer({
   columns: columns(
     NAME,
     integer('Desired', 'The total number of nodes that should be running the daemon pod.'),
@@ -86,7 +86,7 @@ export const daemonSetPrinter: Printer = {
     column('Node Selector', 'string', 'The node labels a node must have for the daemon pod to run there (template spec.nodeSelector).'),
     AGE, CONTAINERS, IMAGES, selectorColumn('this daemon set'),
   ),
-  row(obj, now): Cell[] {
+  cells(obj): CellTemplate[] {
     const d = wire(obj);
     const podSpec = d.spec?.template?.spec;
     const [names, images] = containerCells(podSpec?.containers);
@@ -94,11 +94,11 @@ export const daemonSetPrinter: Printer = {
       name(d),
       status(d, 'desiredNumberScheduled'), status(d, 'currentNumberScheduled'), status(d, 'numberReady'),
       status(d, 'updatedNumberScheduled'), status(d, 'numberAvailable'),
-      formatLabels(podSpec?.nodeSelector), since(d.metadata.creationTimestamp, now),
+      formatLabels(podSpec?.nodeSelector), age(d.metadata.creationTimestamp),
       names, images, formatLabelSelector(d.spec?.selector),
     ];
   },
-};
+});
 
 /** "kind.group/name" lower-cased as upstream's formatResourceName; just the kind for the core group. */
 function controllerName(w: WorkloadWire): string {
@@ -112,29 +112,29 @@ function controllerName(w: WorkloadWire): string {
   return `${(group ? `${kind}.${group}` : kind).toLowerCase()}/${ref.name ?? ''}`;
 }
 
-export const controllerRevisionPrinter: Printer = {
+export const controllerRevisionPrinter = printer({
   columns: columns(
     NAME,
     column('Controller', 'string', 'Controller of the object'),
     column('Revision', 'string', 'The revision this object represents.'),
     AGE,
   ),
-  row(obj, now): Cell[] {
+  cells(obj): CellTemplate[] {
     const c = wire(obj);
-    return [name(c), controllerName(c), int(obj.revision), since(c.metadata.creationTimestamp, now)];
+    return [name(c), controllerName(c), int(obj.revision), age(c.metadata.creationTimestamp)];
   },
-};
+});
 
-export const podTemplatePrinter: Printer = {
+export const podTemplatePrinter = printer({
   columns: columns(
     NAME,
     column('Containers', 'string', 'Names of each container in the template.'),
     column('Images', 'string', 'Images referenced by each container in the template.'),
     column('Pod Labels', 'string', 'The labels for the pod template.'),
   ),
-  row(obj): Cell[] {
+  cells(obj): CellTemplate[] {
     const template = obj.template as Template | undefined;
     const [names, images] = containerCells(template?.spec?.containers);
     return [text(obj.metadata.name), names, images, formatLabels(template?.metadata?.labels)];
   },
-};
+});
