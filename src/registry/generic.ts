@@ -285,24 +285,33 @@ export class GenericRegistry {
   }
 
   /**
-   * Read-modify-write with optimistic concurrency (upstream GuaranteedUpdate): tryUpdate gets a
-   * private copy of the current object and returns the desired one; on a revision race the
-   * whole step runs again on fresh state. Returns the stored object.
+   * Read-modify-write with optimistic concurrency (upstream GuaranteedUpdate): tryUpdate gets
+   * the current object and returns the desired one; on a revision race the whole step runs
+   * again on fresh state. Returns the stored object.
+   *
+   * tryUpdate's `current` is a private copy it may change, unless `readsOnly`: then it is the
+   * watch cache's decoded object, shared, which tryUpdate promises not to change (nor to hand
+   * on to anything that does); it saves decoding the stored JSON a second time. `copy()`
+   * decodes a private copy of the current object on demand (e.g. as a patch's target).
    */
   async guaranteedUpdate(
     namespace: string | undefined,
     name: string,
-    tryUpdate: (current: KubeObject) => KubeObject,
+    tryUpdate: (current: KubeObject, copy: () => KubeObject) => KubeObject,
     opts: WriteOptions = {},
+    readsOnly = false,
   ): Promise<KubeObject> {
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
       const entry = this.cacher.get(this.storageResource, key);
       if (!entry) throw notFound(this.qualified, name);
       // A private copy straight from the stored JSON (cheaper than cloning a decoded object).
-      const fresh = JSON.parse(entry.json) as KubeObject;
-      const current = this.strategy.fromStorage ? this.strategy.fromStorage(fresh) : fresh;
-      const updated = tryUpdate(current);
+      const copy = (): KubeObject => {
+        const fresh = JSON.parse(entry.json) as KubeObject;
+        return this.strategy.fromStorage ? this.strategy.fromStorage(fresh) : fresh;
+      };
+      const current = readsOnly && !this.strategy.fromStorage ? entry.object : copy();
+      const updated = tryUpdate(current, copy);
       const old = entry.object;
       const stored = this.toStorage(updated);
       if (sameContent(stored, old)) return this.strategy.fromStorage ? this.strategy.fromStorage(clone(old)) : old;
@@ -419,7 +428,7 @@ export class GenericRegistry {
       const b = first ? (body as KubeObject) : clone(body as KubeObject);
       first = false;
       return this.updateFrom(current, b, subresource, opts);
-    }, opts);
+    }, opts, true);
   }
 
   async delete(namespace: string | undefined, name: string, options: DeleteOptions, opts: WriteOptions = {}): Promise<{ obj: KubeObject; deleted: boolean }> {

@@ -211,8 +211,9 @@ async function handleObjectVerb(
       if (query.has('force')) throw invalid('PatchOptions', 'meta.k8s.io', '', [fieldForbidden('force', 'may not be specified for non-apply patch')]);
       const rawText = raw.toString('utf8');
       let validated = false;
-      const obj = await registry.guaranteedUpdate(namespace, name, (current) => {
-        const patched = applyPatchOfKind(kind, clone(current), patch, gvk);
+      const obj = await registry.guaranteedUpdate(namespace, name, (current, copy) => {
+        // current is shared: the patch applies to a private copy (a JSON patch copies its target itself).
+        const patched = applyPatchOfKind(kind, kind === 'json-patch' ? current : copy(), patch, gvk);
         if (!isObject(patched)) throw badRequest('the patch did not produce an object');
         const p = patched as KubeObject;
         if (!validated) { validatePatched(res, query, gvk, kind, rawText, patch, p); validated = true; } else pruneUnknownFields(gvk, p);
@@ -220,7 +221,7 @@ async function handleObjectVerb(
         const patchRv = isObject(patch) && isObject(patch.metadata) ? patch.metadata.resourceVersion : undefined;
         if (typeof patchRv !== 'string' && isObject(p.metadata)) p.metadata.resourceVersion = current.metadata.resourceVersion;
         return registry.updateFrom(current, p, sub, opts);
-      }, opts);
+      }, opts, true);
       return sendObject(res, 200, obj, format, registry.serialized.get(obj));
     }
     case 'DELETE': {
@@ -540,13 +541,14 @@ async function serverSideApply(
       }
     }
     try {
-      const obj = await registry.guaranteedUpdate(namespace, name, (current) => {
-        const { object, managedFields } = applyFields(current, clone(applied), manager, gv, force, sub ?? '');
+      const obj = await registry.guaranteedUpdate(namespace, name, (current, copy) => {
+        // apply builds on a private copy of the live object; current itself stays as it is.
+        const { object, managedFields } = applyFields(copy(), clone(applied), manager, gv, force, sub ?? '');
         object.metadata.resourceVersion = current.metadata.resourceVersion;
         if (managedFields) object.metadata.managedFields = managedFields;
         else delete object.metadata.managedFields;
         return registry.updateFrom(current, object, sub, applyOpts);
-      }, applyOpts);
+      }, applyOpts, true);
       return sendObject(res, 200, obj, format, registry.serialized.get(obj));
     } catch (e) {
       if (e instanceof StatusError && e.code === 404) continue;
@@ -596,7 +598,7 @@ async function handleScale(registry: GenericRegistry, req: IncomingMessage, res:
     patchKind = requireKind(req.headers['content-type'], NON_APPLY_PATCH_KINDS);
     doc = decodeDocument(await readBody(req), patchKind);
   } else throw methodNotAllowed(method, 'Scale');
-  const obj = await registry.guaranteedUpdate(namespace, name, (current) => {
+  const obj = await registry.guaranteedUpdate(namespace, name, (current, copy) => {
     const scale = scaleOf(current);
     const desired = (patchKind ? applyPatchOfKind(patchKind, clone(scale), doc, SCALE_GVK) : doc) as Scale;
     if (!isObject(desired) || !isObject(desired.spec)) throw badRequest('the body must be an autoscaling/v1 Scale');
@@ -608,10 +610,10 @@ async function handleScale(registry: GenericRegistry, req: IncomingMessage, res:
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
       throw invalid('Scale', 'autoscaling', name, [fieldInvalid('spec.replicas', replicas ?? null, 'must be greater than or equal to 0')]);
     }
-    const next = clone(current);
+    const next = copy();
     (next.spec as { replicas?: number }).replicas = replicas;
     return registry.updateFrom(current, next, '', opts);
-  }, opts);
+  }, opts, true);
   sendObject(res, 200, scaleOf(obj), format);
 }
 
@@ -628,18 +630,28 @@ async function bindPod(ctx: RestContext, req: IncomingMessage, res: ServerRespon
   if (!target) throw invalid('Binding', '', podName, [fieldRequired('target.name')]);
   const pods = [...ctx.registries.values()].find((r) => r.info.group === '' && r.info.plural === 'pods');
   if (!pods) throw notFound({ group: '', resource: 'pods' }, podName);
-  await pods.guaranteedUpdate(namespace, podName, (pod) => {
+  type Condition = { type: string; status: string; lastTransitionTime?: string; lastProbeTime?: null };
+  await pods.guaranteedUpdate(namespace, podName, (pod, copy) => {
     const spec = pod.spec as { nodeName?: string };
     if (pod.metadata.deletionTimestamp) throw conflict(pods.qualified, podName, 'pod is being deleted, cannot be assigned to a host');
     if (spec.nodeName) throw conflict(pods.qualified, podName, `pod ${podName} is already assigned to node "${spec.nodeName}"`);
-    spec.nodeName = target;
-    const status = (pod.status ??= {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string; lastProbeTime?: null }[] };
-    const conditions = (status.conditions ??= []);
-    const existing = conditions.find((c) => c.type === 'PodScheduled');
-    if (existing) { existing.status = 'True'; existing.lastTransitionTime = now(); }
+    if (pod.status !== undefined && pod.status !== null && !isObject(pod.status)) {
+      // Not a status object: change a private copy in place, whatever that makes of it.
+      const p = copy();
+      (p.spec as { nodeName?: string }).nodeName = target;
+      const st = p.status as { conditions?: Condition[] };
+      (st.conditions ??= []).push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() });
+      return p;
+    }
+    // pod is shared: copy what changes (spec, status, its conditions and metadata, which the
+    // store stamps), share the rest. Keys keep their places, new ones go last.
+    const status = (pod.status ?? {}) as { conditions?: Condition[] };
+    const conditions = [...(status.conditions ?? [])];
+    const i = conditions.findIndex((c) => c.type === 'PodScheduled');
+    if (i >= 0) conditions[i] = { ...conditions[i], status: 'True', lastTransitionTime: now() };
     else conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() });
-    return pod;
-  }, { dryRun: isDryRun(query) });
+    return { ...pod, metadata: { ...pod.metadata }, spec: { ...spec, nodeName: target }, status: { ...status, conditions } };
+  }, { dryRun: isDryRun(query) }, true);
   sendJson(res, 201, successStatus());
 }
 

@@ -23,11 +23,20 @@ export function keepOldStatus(o: KubeObject, old: KubeObject): void {
  * (upstream's `new.Spec = old.Spec`); metadata stays the client's, as upstream, and is then
  * checked by validateObjectMetaUpdate.
  */
-export function keepAllButStatus(o: KubeObject, old: KubeObject): void {
+export function keepAllButStatus(o: KubeObject, old: KubeObject, share = false): void {
   for (const k of Object.keys(o)) {
     if (k !== 'metadata' && k !== 'status' && k !== 'apiVersion' && k !== 'kind') delete o[k];
   }
   for (const k of Object.keys(old)) {
-    if (k !== 'metadata' && k !== 'status' && k !== 'apiVersion' && k !== 'kind') o[k] = clone(old[k]);
+    if (k !== 'metadata' && k !== 'status' && k !== 'apiVersion' && k !== 'kind') o[k] = share ? old[k] : clone(old[k]);
   }
+}
+
+/**
+ * keepAllButStatus without copies: o shares spec (and the rest) with old. Only for kinds
+ * whose status writes change nothing outside status and metadata afterwards (no defaulting
+ * of the result, no hooks): old may be the watch cache's shared object.
+ */
+export function shareAllButStatus(o: KubeObject, old: KubeObject): void {
+  keepAllButStatus(o, old, true);
 }

@@ -9,7 +9,7 @@ import { validatePodSpecAndAnnotations, validateTolerations } from '../validatio
 import { computePodQOS } from '../validation/resources.ts';
 import { describeDiff } from '../validation/diff.ts';
 import type { KubeObject } from '../object.ts';
-import { keepAllButStatus, keepOldStatus, specOf, statusOf } from './common.ts';
+import { keepOldStatus, shareAllButStatus, specOf, statusOf } from './common.ts';
 import { defaultPod } from './podDefaults.ts';
 import type { DeleteOptions, Strategy } from './strategy.ts';
 
@@ -192,10 +192,11 @@ function setOrDelete(o: JsonObject, k: string, v: unknown): void {
 }
 
 function prepareForStatusUpdate(pod: KubeObject, old: KubeObject): void {
-  keepAllButStatus(pod, old);
+  // Nothing changes a pod's spec after this (pods have no update hooks): share it, don't copy it.
+  shareAllButStatus(pod, old);
   // Old kubelets corrupt owner references through pods/status; they are not writable here.
   if (old.metadata.ownerReferences === undefined) delete pod.metadata.ownerReferences;
-  else pod.metadata.ownerReferences = clone(old.metadata.ownerReferences);
+  else pod.metadata.ownerReferences = old.metadata.ownerReferences;
   const status = statusOf(pod);
   const oldQOS = statusOf(old)?.qosClass;
   if (status && !status.qosClass && oldQOS !== undefined) status.qosClass = oldQOS;

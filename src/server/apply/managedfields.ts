@@ -523,13 +523,14 @@ export interface ApplyResult { object: KubeObject; managedFields: ManagedFieldsE
 /**
  * Server-side apply of `applied` by `manager` onto `live` (undefined: create). Throws 409
  * Conflict naming the other managers unless force; with force, takes their fields over.
+ * The result is built from `live` itself: pass a private copy.
  */
 export function apply(live: KubeObject | undefined, applied: KubeObject, manager: string, apiVersion: string, force: boolean, subresource = ''): ApplyResult {
   const shape = shapeOf(applied, apiVersion);
   const appliedPart = trackedPart(applied, subresource);
   const appliedSet = fieldsOf(shape, appliedPart);
   const list = live ? owned(live) : [];
-  const base: KubeObject = live ? structuredClone(live) : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: {} };
+  const base: KubeObject = live ?? { apiVersion: applied.apiVersion, kind: applied.kind, metadata: {} };
   const liveTracked = trackedPart(base, subresource);
   const merged = mergeApplied(shape, liveTracked, appliedPart) as Record<string, Json>;
 
