@@ -11,6 +11,7 @@ import { kubeconfigYaml, writeKubeconfig } from './server/kubeconfig.ts';
 import { Authenticator, loadTokenFile, userOf } from './server/authn.ts';
 import { TokenSigner } from './server/serviceaccount/token.ts';
 import { ApiServer } from './server/apiserver.ts';
+import { rowTemplates } from './server/table.ts';
 import { LmdbBackend } from './registry/store/lmdb.ts';
 import { Cacher, type FieldsFn } from './watch/cacher.ts';
 import { GenericRegistry } from './registry/generic.ts';
@@ -101,7 +102,12 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
     };
   };
   trace('store open');
-  const cacher = new Cacher(backend, { fieldsFor });
+  // Each object's Table row is kept with it, made while a write has it decoded.
+  const deriveFor = (plural: string) => {
+    const info = strategyByStorage.get(plural);
+    return info ? rowTemplates(info.group, info.plural) : undefined;
+  };
+  const cacher = new Cacher(backend, { fieldsFor, deriveFor });
   await cacher.start();
 
   trace('watch cache loaded');

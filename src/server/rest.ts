@@ -25,7 +25,7 @@ import { WatchStream } from './watchstream.ts';
 import type { UserInfo } from './authn.ts';
 import { ISSUER, type ServiceAccountClaims } from './serviceaccount/token.ts';
 import { localSubjectAccessReview, selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from './reviews.ts';
-import { type TableOptions, tableOptionsFrom, toTable, watchTable } from './table.ts';
+import { type TableOptions, tableListParts, tableOptionsFrom, toTable, watchTable } from './table.ts';
 import type { EventView } from '../watch/cacher.ts';
 import { apply as applyFields, managerFromUserAgent } from './apply/managedfields.ts';
 
@@ -366,9 +366,10 @@ function list(registry: GenericRegistry, req: IncomingMessage, res: ServerRespon
   metadata += '}';
   const head = `{"kind":"${info.listKind}","apiVersion":"${groupVersion(info)}","metadata":${metadata},"items":[`;
   if (format === 'table') {
-    const table = toTable(info.group, info.plural, result.items.map((e) => registry.served(e)),
-      { resourceVersion: String(result.revision), continue: cont, remainingItemCount: result.remainingItemCount }, tableOptionsFrom(req.headers.accept, query));
-    return sendJson(res, 200, JSON.stringify(table));
+    const parts = tableListParts(info.group, info.plural, result.items,
+      { resourceVersion: String(result.revision), continue: cont, remainingItemCount: result.remainingItemCount }, tableOptionsFrom(req.headers.accept, query),
+      registry.strategy.fromStorage ? (e) => registry.served(e) : undefined);
+    return sendParts(res, 200, parts);
   }
   if (format === 'yaml') {
     const items = result.items.map((e) => registry.served(e));

@@ -11,11 +11,19 @@ import { type FieldSelector, type LabelSelector, matchFields, matchLabels, requi
 /** Computes the field-selectable attributes of an object of one resource. */
 export type FieldsFn = (obj: KubeObject) => Record<string, string>;
 
+/**
+ * Computes what else a resource's readers need of each stored object (the server keeps its
+ * Table row cells this way), once per object version: while a live write's decoded object is
+ * at hand, or else from a parse that is not kept. Must not keep or mutate obj.
+ */
+export type DeriveFn = (obj: KubeObject) => unknown;
+
 /** One stored object version. Parsing and attribute extraction happen at most once, on demand. */
 export class Entry {
   private parsed?: KubeObject;
   private fieldsCache?: Record<string, string>;
   private bytes?: Buffer;
+  private derivedCache?: unknown;
 
   constructor(
     readonly key: string,
@@ -24,6 +32,7 @@ export class Entry {
     readonly createRevision: number,
     private readonly fieldsFn: FieldsFn,
     decoded?: KubeObject,
+    private readonly deriveFn?: DeriveFn,
   ) {
     this.parsed = decoded;
   }
@@ -36,6 +45,17 @@ export class Entry {
   /** The decoded object; shared and therefore never to be mutated. */
   get object(): KubeObject {
     return (this.parsed ??= JSON.parse(this.json) as KubeObject);
+  }
+
+  /** The decoded object if it is kept, else a fresh parse that this entry does not keep. */
+  decode(): KubeObject {
+    return this.parsed ?? (JSON.parse(this.json) as KubeObject);
+  }
+
+  /** The resource's derived data for this version (see DeriveFn); undefined when it has none. */
+  get derived(): unknown {
+    if (this.derivedCache === undefined && this.deriveFn) this.derivedCache = this.deriveFn(this.decode()) ?? null;
+    return this.derivedCache ?? undefined;
   }
 
   /** The UTF-8 encoding of json, made once: lists write these without re-encoding. */
@@ -58,7 +78,7 @@ export class Entry {
   atRevision(revision: number): Entry {
     const obj = JSON.parse(this.json) as KubeObject;
     obj.metadata.resourceVersion = String(revision);
-    return new Entry(this.key, JSON.stringify(obj), revision, this.createRevision, this.fieldsFn, obj);
+    return new Entry(this.key, JSON.stringify(obj), revision, this.createRevision, this.fieldsFn, obj, this.deriveFn);
   }
 }
 
@@ -168,7 +188,7 @@ class ResourceCache {
   readonly unindexed = new Set<Watcher>();
   readonly indexed = new Map<string, Map<string, Set<Watcher>>>();
 
-  constructor(readonly name: string, readonly fieldsFn: FieldsFn) {}
+  constructor(readonly name: string, readonly fieldsFn: FieldsFn, readonly deriveFn: DeriveFn | undefined) {}
 
   set(e: Entry): void {
     if (!this.entries.has(e.key)) this.sortedKeys = null;
@@ -215,6 +235,8 @@ class ResourceCache {
 export interface CacherOptions {
   /** Maps a resource's storage name ("pods") to its field-selectable attributes. */
   fieldsFor: (resource: string) => FieldsFn;
+  /** Maps a resource's storage name to what else to derive from each of its objects, if anything. */
+  deriveFor?: (resource: string) => DeriveFn | undefined;
   /** Keep at most this many events in memory (older resumes are served from the backend log). */
   maxHistory?: number;
 }
@@ -264,21 +286,23 @@ export class Cacher {
 
   private cache(resource: string): ResourceCache {
     let c = this.resources.get(resource);
-    if (!c) this.resources.set(resource, (c = new ResourceCache(resource, this.options.fieldsFor(resource))));
+    if (!c) this.resources.set(resource, (c = new ResourceCache(resource, this.options.fieldsFor(resource), this.options.deriveFor?.(resource))));
     return c;
   }
 
   private entry(kv: KeyValue, resource: ResourceCache): Entry {
     const decoded = this.decoded.get(kv.modRevision);
     if (decoded) this.decoded.delete(kv.modRevision);
-    const e = new Entry(kv.key, kv.value, kv.modRevision, kv.createRevision, resource.fieldsFn, decoded);
+    const e = new Entry(kv.key, kv.value, kv.modRevision, kv.createRevision, resource.fieldsFn, decoded, resource.deriveFn);
     if (decoded) {
       // Encode live writes now, a few microseconds each, so that a large list never pays for
-      // thousands at once; take the selectable fields from the decoded object, then let it go:
-      // keeping every object decoded as well as serialised doubles the heap a collection walks.
+      // thousands at once; take the selectable fields (and derived data such as Table cells)
+      // from the decoded object, then let it go: keeping every object decoded as well as
+      // serialised doubles the heap a collection walks.
       void e.buffer;
       void e.fields;
       void e.labels;
+      void e.derived;
       e.release();
     }
     return e;
