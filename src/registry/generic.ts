@@ -260,7 +260,7 @@ export class GenericRegistry {
     errs.push(...(this.strategy.validate?.(obj) ?? []));
     this.throwIfInvalid(obj, errs);
     if (!opts.managedFieldsSet) {
-      const mf = trackUpdate(undefined, obj, opts.fieldManager ?? 'unknown', groupVersion(this.info));
+      const mf = trackUpdate(undefined, obj, opts.fieldManager ?? 'unknown', groupVersion(this.info), '', meta.creationTimestamp);
       if (mf) meta.managedFields = mf;
       else delete meta.managedFields;
     }

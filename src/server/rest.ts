@@ -210,13 +210,15 @@ async function handleObjectVerb(
       }
       if (query.has('force')) throw invalid('PatchOptions', 'meta.k8s.io', '', [fieldForbidden('force', 'may not be specified for non-apply patch')]);
       const rawText = raw.toString('utf8');
+      // Counted before the patch is applied (applying may change the decoded patch).
+      const repeatsKeys = mayRepeatKeys(rawText, patch);
       let validated = false;
       const obj = await registry.guaranteedUpdate(namespace, name, (current, copy) => {
         // current is shared: the patch applies to a private copy (a JSON patch copies its target itself).
         const patched = applyPatchOfKind(kind, kind === 'json-patch' ? current : copy(), patch, gvk);
         if (!isObject(patched)) throw badRequest('the patch did not produce an object');
         const p = patched as KubeObject;
-        if (!validated) { validatePatched(res, query, gvk, kind, rawText, patch, p); validated = true; } else pruneUnknownFields(gvk, p);
+        if (!validated) { validatePatched(res, query, gvk, kind, rawText, patch, p, repeatsKeys); validated = true; } else pruneUnknownFields(gvk, p);
         // A resourceVersion in the patch is a precondition; otherwise the patch applies to whatever is current.
         const patchRv = isObject(patch) && isObject(patch.metadata) ? patch.metadata.resourceVersion : undefined;
         if (typeof patchRv !== 'string' && isObject(p.metadata)) p.metadata.resourceVersion = current.metadata.resourceVersion;
@@ -249,30 +251,80 @@ async function readObject(req: IncomingMessage, res: ServerResponse, query: Quer
   const kind = requireKind(req.headers['content-type'], WRITE_KINDS);
   const buf = await readBody(req);
   const doc = decodeDocument(buf, kind);
+  // Unknown fields are dropped (never stored); when the check found none, there are none to drop.
+  let prune = true;
   if (directive !== 'Ignore' && kind !== 'protobuf' && isObject(doc)) {
     const unknown = findUnknownFields(gvk, doc);
-    const duplicates = kind === 'json' ? findDuplicateFields(buf.toString('utf8')) : [];
+    let duplicates: string[] = [];
+    if (kind === 'json') {
+      const text = buf.toString('utf8');
+      if (mayRepeatKeys(text, doc)) duplicates = findDuplicateFields(text);
+    }
     if (unknown.length > 0 || duplicates.length > 0) {
       if (directive === 'Strict') throw strictDecodingError(gvk, unknown, duplicates);
       for (const w of strictWarnings(unknown, duplicates)) res.appendHeader('Warning', warningHeader(w));
     }
+    prune = unknown.length > 0;
   }
-  if (isObject(doc)) pruneUnknownFields(gvk, doc);
+  if (prune && isObject(doc)) pruneUnknownFields(gvk, doc);
   return doc;
 }
 
+/**
+ * Whether a JSON text (one that parsed into `parsed`) may repeat a key within an object: it
+ * has more members (colons outside strings) than its parse has keys, since parsing keeps one
+ * value per key. Without repeats, the findDuplicateFields scan (which builds the path of every
+ * key) has nothing to find.
+ */
+function mayRepeatKeys(text: string, parsed: unknown): boolean {
+  return countMembers(text) !== countKeys(parsed);
+}
+
+function countMembers(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 58) n++; // ':'
+    else if (c === 34) {
+      // A string: jump to its closing quote (one not escaped by an odd run of backslashes).
+      for (let j = i + 1; ; j++) {
+        j = s.indexOf('"', j);
+        if (j < 0) return n;
+        let b = j - 1;
+        while (s.charCodeAt(b) === 92) b--;
+        if ((j - 1 - b) % 2 === 0) { i = j; break; }
+      }
+    }
+  }
+  return n;
+}
+
+function countKeys(v: unknown): number {
+  if (typeof v !== 'object' || v === null) return 0;
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (const x of v) n += countKeys(x);
+    return n;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) n += 1 + countKeys(o[k]);
+  return n;
+}
+
 /** fieldValidation for a patch: unknown fields of the patched object, duplicates in the raw patch. */
-function validatePatched(res: ServerResponse, query: Query, gvk: GroupVersionKind, kind: BodyKind, rawPatch: string, patch: unknown, patched: KubeObject): void {
+function validatePatched(res: ServerResponse, query: Query, gvk: GroupVersionKind, kind: BodyKind, rawPatch: string, patch: unknown, patched: KubeObject, repeatsKeys = true): void {
   const directive = fieldValidationDirective(query.get('fieldValidation'), 'PatchOptions');
+  let prune = true;
   if (directive !== 'Ignore') {
     const unknown = findUnknownFields(gvk, patched);
-    const duplicates = kind === 'apply-patch' ? [] : findDuplicateFields(rawPatch);
+    const duplicates = kind === 'apply-patch' || !repeatsKeys ? [] : findDuplicateFields(rawPatch);
     if (unknown.length > 0 || duplicates.length > 0) {
       if (directive === 'Strict') throw strictPatchError(kind === 'strategic-merge-patch' ? patch : JSON.stringify(patched), unknown, duplicates);
       for (const w of strictWarnings(unknown, duplicates, true)) res.appendHeader('Warning', warningHeader(w));
     }
+    prune = unknown.length > 0;
   }
-  pruneUnknownFields(gvk, patched);
+  if (prune) pruneUnknownFields(gvk, patched);
 }
 
 async function readDocument(req: IncomingMessage, kinds: readonly BodyKind[]): Promise<unknown> {

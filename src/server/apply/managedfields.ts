@@ -3,7 +3,7 @@
 // conflict with other owners, and removes fields it stops applying that nobody else owns.
 
 import { StatusError } from '../errors.ts';
-import { isObject, now, type KubeObject } from '../../registry/object.ts';
+import { isObject, now, timestamp, type KubeObject } from '../../registry/object.ts';
 import { FieldSet, type Path, pathString } from './fieldset.ts';
 import { Shape } from './schema.ts';
 
@@ -114,6 +114,60 @@ function collectInto(shape: Shape, value: Json, node: FieldSet, root: boolean, u
     }
   }
   // Scalars, atomic values and empty lists: the node is a leaf member as it stands.
+}
+
+/**
+ * What an Update that creates `value` owns, written as FieldsV1: the same as
+ * collect(…, updateStyle = true) followed by toFieldsV1, built in one pass without a FieldSet.
+ */
+function createdFieldsV1(shape: Shape, value: Json, root: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (isObject(value) && !shape.atomic) {
+    if (!root && shape.isMap) out['.'] = {};
+    const keys: string[] = [];
+    for (const k in value) {
+      const v = value[k];
+      if (v !== null && v !== undefined) keys.push(k);
+    }
+    keys.sort();
+    for (const k of keys) out[`f:${k}`] = createdFieldsV1(shape.child(k), value[k], false);
+    return out;
+  }
+  if (Array.isArray(value) && value.length > 0) {
+    const lt = shape.list;
+    if (lt.type === 'set') {
+      const keys = [...new Set(value.map((v) => `v:${JSON.stringify(v)}`))].sort();
+      for (const k of keys) out[k] = {};
+      return out;
+    }
+    if (lt.type === 'map') {
+      const byKey = new Map<string, Json>();
+      for (const item of value) {
+        const k = itemKey(item, lt.keys);
+        if (byKey.has(k)) {
+          // Items sharing a key merge into one node: let a FieldSet do the merging.
+          const node = new FieldSet();
+          collectInto(shape, value, node, root, true);
+          return node.toFieldsV1();
+        }
+        byKey.set(k, item);
+      }
+      const itemShape = shape.item();
+      for (const k of [...byKey.keys()].sort()) {
+        const item = byKey.get(k);
+        const node: Record<string, unknown> = { '.': {} };
+        if (isObject(item)) {
+          const fields: string[] = [];
+          for (const f in item) if (item[f] !== null && item[f] !== undefined) fields.push(f);
+          fields.sort();
+          for (const f of fields) node[`f:${f}`] = createdFieldsV1(itemShape.child(f), item[f], false);
+        }
+        out[k] = node;
+      }
+      return out;
+    }
+  }
+  return out;
 }
 
 export function fieldsOf(shape: Shape, value: Json, updateStyle = false): FieldSet {
@@ -428,6 +482,20 @@ function write(list: Owned[]): ManagedFieldsEntry[] | undefined {
 const sameSlot = (e: ManagedFieldsEntry, manager: string, operation: string, subresource: string, apiVersion: string) =>
   e.manager === manager && e.operation === operation && (e.subresource ?? '') === subresource && (operation === 'Apply' || e.apiVersion === apiVersion);
 
+let timeSecond = -1;
+let timeText = '';
+
+/** now(), formatted once per second. */
+function currentTime(): string {
+  const ms = Date.now();
+  const second = Math.floor(ms / 1000);
+  if (second !== timeSecond) {
+    timeSecond = second;
+    timeText = timestamp(ms);
+  }
+  return timeText;
+}
+
 function entry(manager: string, operation: 'Apply' | 'Update', apiVersion: string, subresource: string, time = now(), fieldsV1: Record<string, unknown> = {}): ManagedFieldsEntry {
   const e: ManagedFieldsEntry = { manager, operation, apiVersion, time, fieldsType: 'FieldsV1', fieldsV1 };
   if (subresource) e.subresource = subresource;
@@ -482,20 +550,21 @@ function canonical(fieldsV1: Record<string, unknown>, top: boolean): boolean {
 export function trackUpdate(prev: KubeObject | undefined, next: KubeObject, manager: string, apiVersion: string, subresource = '', time?: string): ManagedFieldsEntry[] | undefined {
   const shape = shapeOf(next, apiVersion);
   const after = trackedPart(next, subresource);
+  if (!prev) {
+    // A create: the manager owns everything the object sets.
+    const fieldsV1 = createdFieldsV1(shape, after, true);
+    return hasKeys(fieldsV1) ? [entry(manager, 'Update', apiVersion, subresource, time ?? currentTime(), fieldsV1)] : undefined;
+  }
   const delta = new FieldSet();
   const removed = new FieldSet();
-  if (prev) {
-    const before = trackedPart(prev, subresource);
-    changed(shape, before, after, [], delta);
-    if (!shape.atomic) removedFields(shape, before, after, [], removed);
-  } else {
-    changed(shape, {}, after, [], delta);
-  }
+  const before = trackedPart(prev, subresource);
+  changed(shape, before, after, [], delta);
+  if (!shape.atomic) removedFields(shape, before, after, [], removed);
   const out: ManagedFieldsEntry[] = [];
   let mine = -1;
   let mineSet: FieldSet | undefined;
   const deltaEmpty = delta.empty();
-  for (const e of prev ? readEntries(prev) : []) {
+  for (const e of readEntries(prev)) {
     const fv = isObject(e.fieldsV1) ? e.fieldsV1 : undefined;
     if (mine < 0 && !deltaEmpty && sameSlot(e, manager, 'Update', subresource, apiVersion)) {
       mine = out.length;
@@ -511,7 +580,7 @@ export function trackUpdate(prev: KubeObject | undefined, next: KubeObject, mana
     if (!set.empty()) out.push({ ...e, fieldsV1: set.toFieldsV1() });
   }
   if (!deltaEmpty) {
-    const t = time ?? now();
+    const t = time ?? currentTime();
     if (mine >= 0) out[mine] = { ...out[mine], time: t, fieldsV1: mineSet!.toFieldsV1() };
     else out.push(entry(manager, 'Update', apiVersion, subresource, t, delta.toFieldsV1()));
   }
