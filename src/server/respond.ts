@@ -111,8 +111,17 @@ export function sendParts(res: ServerResponse, code: number, parts: readonly Bod
   pump();
 }
 
+/** Bodies of at most this many UTF-16 units are surely within one slice (3 bytes a unit at most). */
+const SMALL_BODY = Math.floor(SLICE_BYTES / 3);
+
 export function sendJson(res: ServerResponse, code: number, body: string): void {
-  // Encode once: Buffer.byteLength followed by end(string) would encode the body twice.
+  if (body.length <= SMALL_BODY) {
+    // One write of header and body as a string, encoded by the socket itself: a Buffer made
+    // here would be a fresh allocation per response (and a second chunk to write).
+    res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
   const buf = Buffer.from(body);
   if (buf.length > SLICE_BYTES) return sendParts(res, code, [buf]);
   res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': buf.length });
