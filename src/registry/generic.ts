@@ -305,9 +305,9 @@ export class GenericRegistry {
     for (let attempt = 0; ; attempt++) {
       const entry = this.cacher.get(this.storageResource, key);
       if (!entry) throw notFound(this.qualified, name);
-      // A private copy straight from the stored JSON (cheaper than cloning a decoded object).
+      // A private copy of the decoded object (a copying walk is ~4x cheaper than parsing the JSON again).
       const copy = (): KubeObject => {
-        const fresh = JSON.parse(entry.json) as KubeObject;
+        const fresh = clone(entry.object);
         return this.strategy.fromStorage ? this.strategy.fromStorage(fresh) : fresh;
       };
       const current = readsOnly && !this.strategy.fromStorage ? entry.object : copy();

@@ -4,7 +4,7 @@
 
 import { StatusError } from '../errors.ts';
 import { isObject, now, timestamp, type KubeObject } from '../../registry/object.ts';
-import { FieldSet, type Path, pathString } from './fieldset.ts';
+import { FieldSet, type Path, pathString, sortedStrings } from './fieldset.ts';
 import { Shape } from './schema.ts';
 
 export interface ManagedFieldsEntry {
@@ -89,7 +89,7 @@ function collectInto(shape: Shape, value: Json, node: FieldSet, root: boolean, u
       collectInto(shape.child(k), v, node.child(`f:${k}`), false, updateStyle);
     }
     // An empty object is a member as a leaf (the node has no children).
-    if (!any && !root) node.self = node.self || node.children.size > 0;
+    if (!any && !root) node.self = node.self || node.size > 0;
     return;
   }
   if (Array.isArray(value) && value.length > 0) {
@@ -129,15 +129,16 @@ function createdFieldsV1(shape: Shape, value: Json, root: boolean): Record<strin
       const v = value[k];
       if (v !== null && v !== undefined) keys.push(k);
     }
-    keys.sort();
-    for (const k of keys) out[`f:${k}`] = createdFieldsV1(shape.child(k), value[k], false);
+    for (const k of sortedStrings(keys)) out[`f:${k}`] = createdFieldsV1(shape.child(k), value[k], false);
     return out;
   }
   if (Array.isArray(value) && value.length > 0) {
     const lt = shape.list;
     if (lt.type === 'set') {
-      const keys = [...new Set(value.map((v) => `v:${JSON.stringify(v)}`))].sort();
-      for (const k of keys) out[k] = {};
+      const keys: string[] = [];
+      for (const v of value) keys.push(`v:${JSON.stringify(v)}`);
+      // Equal items are one member.
+      for (const k of sortedStrings(keys)) out[k] = {};
       return out;
     }
     if (lt.type === 'map') {
@@ -153,14 +154,15 @@ function createdFieldsV1(shape: Shape, value: Json, root: boolean): Record<strin
         byKey.set(k, item);
       }
       const itemShape = shape.item();
-      for (const k of [...byKey.keys()].sort()) {
+      const keys: string[] = [];
+      for (const k of byKey.keys()) keys.push(k);
+      for (const k of sortedStrings(keys)) {
         const item = byKey.get(k);
         const node: Record<string, unknown> = { '.': {} };
         if (isObject(item)) {
           const fields: string[] = [];
           for (const f in item) if (item[f] !== null && item[f] !== undefined) fields.push(f);
-          fields.sort();
-          for (const f of fields) node[`f:${f}`] = createdFieldsV1(itemShape.child(f), item[f], false);
+          for (const f of sortedStrings(fields)) node[`f:${f}`] = createdFieldsV1(itemShape.child(f), item[f], false);
         }
         out[k] = node;
       }
@@ -504,17 +506,19 @@ function entry(manager: string, operation: 'Apply' | 'Update', apiVersion: strin
 
 /** Whether the set written as `fieldsV1` has any member of `set` (both at the same position). */
 function ownsAnyOf(fieldsV1: Record<string, unknown>, set: FieldSet): boolean {
-  for (const [k, c] of set.children) {
-    const j = fieldsV1[k];
+  const n = set.size;
+  for (let i = 0; i < n; i++) {
+    const c = set.nodeAt(i);
+    const j = fieldsV1[set.nameAt(i)];
     if (j === undefined) continue;
-    const member = c.self || c.children.size === 0;
+    const member = c.self || c.size === 0;
     // A non-object is read as an empty set: a leaf member.
     if (!isObject(j)) {
       if (member) return true;
       continue;
     }
     if (member && ('.' in j || !hasKeys(j))) return true;
-    if (c.children.size > 0 && ownsAnyOf(j, c)) return true;
+    if (c.size > 0 && ownsAnyOf(j, c)) return true;
   }
   return false;
 }
