@@ -11,12 +11,12 @@ import {
 import type { Backend } from './store/backend.ts';
 import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionConflictError } from './store/backend.ts';
 import type { Cacher, Entry, ListResult, WatchSink } from '../watch/cacher.ts';
-import { type KubeObject, isObject, now, timestamp } from './object.ts';
+import { type KubeObject, isObject, timestamp } from './object.ts';
 import type { DeleteOptions, Strategy } from './strategies/strategy.ts';
 import type { FieldSelector, LabelSelector } from './selection.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './validation/objectmeta.ts';
 import { clone, semanticEqual } from './validation/json.ts';
-import { trackUpdate } from '../server/apply/managedfields.ts';
+import { currentTime, trackUpdate } from '../server/apply/managedfields.ts';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -247,7 +247,7 @@ export class GenericRegistry {
     const generated = !meta.name && !!meta.generateName;
     if (generated) meta.name = meta.generateName + generateSuffix();
     meta.uid = randomUUID();
-    meta.creationTimestamp = now();
+    meta.creationTimestamp = currentTime();
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.resourceVersion;

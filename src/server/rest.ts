@@ -27,7 +27,7 @@ import { ISSUER, type ServiceAccountClaims } from './serviceaccount/token.ts';
 import { localSubjectAccessReview, selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from './reviews.ts';
 import { type TableOptions, tableListParts, tableOptionsFrom, toTable, watchTable } from './table.ts';
 import type { EventView } from '../watch/cacher.ts';
-import { apply as applyFields, managerFromUserAgent } from './apply/managedfields.ts';
+import { apply as applyFields, currentTime, managerFromUserAgent } from './apply/managedfields.ts';
 
 export interface RestContext {
   registries: Map<ResourceInfo, GenericRegistry>;
@@ -693,7 +693,7 @@ async function bindPod(ctx: RestContext, req: IncomingMessage, res: ServerRespon
       const p = copy();
       (p.spec as { nodeName?: string }).nodeName = target;
       const st = p.status as { conditions?: Condition[] };
-      (st.conditions ??= []).push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() });
+      (st.conditions ??= []).push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: currentTime() });
       return p;
     }
     // pod is shared: copy what changes (spec, status, its conditions and metadata, which the
@@ -701,8 +701,9 @@ async function bindPod(ctx: RestContext, req: IncomingMessage, res: ServerRespon
     const status = (pod.status ?? {}) as { conditions?: Condition[] };
     const conditions = [...(status.conditions ?? [])];
     const i = conditions.findIndex((c) => c.type === 'PodScheduled');
-    if (i >= 0) conditions[i] = { ...conditions[i], status: 'True', lastTransitionTime: now() };
-    else conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() });
+    const t = currentTime();
+    if (i >= 0) conditions[i] = { ...conditions[i], status: 'True', lastTransitionTime: t };
+    else conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: t });
     return { ...pod, metadata: { ...pod.metadata }, spec: { ...spec, nodeName: target }, status: { ...status, conditions } };
   }, { dryRun: isDryRun(query) }, true);
   sendJson(res, 201, successStatus());

@@ -3,7 +3,7 @@
 // conflict with other owners, and removes fields it stops applying that nobody else owns.
 
 import { StatusError } from '../errors.ts';
-import { isObject, now, timestamp, type KubeObject } from '../../registry/object.ts';
+import { isObject, timestamp, type KubeObject } from '../../registry/object.ts';
 import { FieldSet, type Path, pathString, sortedStrings } from './fieldset.ts';
 import { Shape } from './schema.ts';
 
@@ -487,8 +487,8 @@ const sameSlot = (e: ManagedFieldsEntry, manager: string, operation: string, sub
 let timeSecond = -1;
 let timeText = '';
 
-/** now(), formatted once per second. */
-function currentTime(): string {
+/** now(), formatted once per second (a write stamps a time or two, a regex replace each). */
+export function currentTime(): string {
   const ms = Date.now();
   const second = Math.floor(ms / 1000);
   if (second !== timeSecond) {
@@ -498,7 +498,7 @@ function currentTime(): string {
   return timeText;
 }
 
-function entry(manager: string, operation: 'Apply' | 'Update', apiVersion: string, subresource: string, time = now(), fieldsV1: Record<string, unknown> = {}): ManagedFieldsEntry {
+function entry(manager: string, operation: 'Apply' | 'Update', apiVersion: string, subresource: string, time = currentTime(), fieldsV1: Record<string, unknown> = {}): ManagedFieldsEntry {
   const e: ManagedFieldsEntry = { manager, operation, apiVersion, time, fieldsType: 'FieldsV1', fieldsV1 };
   if (subresource) e.subresource = subresource;
   return e;
@@ -631,7 +631,7 @@ export function apply(live: KubeObject | undefined, applied: KubeObject, manager
   }
   if (!mine) list.push((mine = { entry: entry(manager, 'Apply', apiVersion, subresource), set: new FieldSet() }));
   mine.set = appliedSet;
-  mine.entry = { ...mine.entry, apiVersion, time: now() };
+  mine.entry = { ...mine.entry, apiVersion, time: currentTime() };
 
   const object = rebuild(base, merged, subresource);
   return { object, managedFields: write(list) };
