@@ -672,6 +672,18 @@ async function handleScale(registry: GenericRegistry, req: IncomingMessage, res:
 
 // ---- pods/binding ----
 
+const podRegistries = new WeakMap<RestContext, GenericRegistry>();
+
+/** The pods registry (looked up once per context, not by a scan of every registry per binding). */
+function podsOf(ctx: RestContext): GenericRegistry | undefined {
+  let pods = podRegistries.get(ctx);
+  if (!pods) {
+    pods = [...ctx.registries.values()].find((r) => r.info.group === '' && r.info.plural === 'pods');
+    if (pods) podRegistries.set(ctx, pods);
+  }
+  return pods;
+}
+
 async function bindPod(ctx: RestContext, req: IncomingMessage, res: ServerResponse, namespace: string, name: string | undefined, query: Query): Promise<void> {
   const body = await readDocument(req, WRITE_KINDS);
   if (!isObject(body)) throw badRequest('the body must be a Binding');
@@ -681,7 +693,7 @@ async function bindPod(ctx: RestContext, req: IncomingMessage, res: ServerRespon
   if (name && b.metadata?.name && b.metadata.name !== name) throw badRequest(`the name of the object (${b.metadata.name}) does not match the name on the URL (${name})`);
   const target = b.target?.name;
   if (!target) throw invalid('Binding', '', podName, [fieldRequired('target.name')]);
-  const pods = [...ctx.registries.values()].find((r) => r.info.group === '' && r.info.plural === 'pods');
+  const pods = podsOf(ctx);
   if (!pods) throw notFound({ group: '', resource: 'pods' }, podName);
   type Condition = { type: string; status: string; lastTransitionTime?: string; lastProbeTime?: null };
   await pods.guaranteedUpdate(namespace, podName, (pod, copy) => {

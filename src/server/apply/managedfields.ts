@@ -57,6 +57,11 @@ const KEY_DEFAULTS: Readonly<Record<string, Json>> = { protocol: 'TCP' };
 const keyValue = (item: Record<string, Json>, k: string): Json => item[k] ?? KEY_DEFAULTS[k];
 
 function itemKey(item: Json, keys: string[]): string {
+  if (keys.length === 1 && keys[0] !== '__proto__' && isObject(item)) {
+    // One key field holding a string (name, type): the same text without building an object.
+    const v = keyValue(item, keys[0]);
+    if (typeof v === 'string') return `k:{${JSON.stringify(keys[0])}:${JSON.stringify(v)}}`;
+  }
   const o: Record<string, Json> = {};
   if (isObject(item)) for (const k of keys) { const v = keyValue(item, k); if (v !== undefined) o[k] = v; }
   return `k:${JSON.stringify(o)}`;
@@ -86,7 +91,7 @@ function collectInto(shape: Shape, value: Json, node: FieldSet, root: boolean, u
       const v = value[k];
       if (v === null || v === undefined) continue;
       any = true;
-      collectInto(shape.child(k), v, node.child(`f:${k}`), false, updateStyle);
+      collectInto(shape.child(k), v, node.child(fieldKey(k)), false, updateStyle);
     }
     // An empty object is a member as a leaf (the node has no children).
     if (!any && !root) node.self = node.self || node.size > 0;
@@ -107,7 +112,7 @@ function collectInto(shape: Shape, value: Json, node: FieldSet, root: boolean, u
         for (const k in item) {
           const v = item[k];
           if (v === null || v === undefined) continue;
-          collectInto(itemShape.child(k), v, itemNode.child(`f:${k}`), false, updateStyle);
+          collectInto(itemShape.child(k), v, itemNode.child(fieldKey(k)), false, updateStyle);
         }
       }
       return;
@@ -129,7 +134,7 @@ function createdFieldsV1(shape: Shape, value: Json, root: boolean): Record<strin
       const v = value[k];
       if (v !== null && v !== undefined) keys.push(k);
     }
-    for (const k of sortedStrings(keys)) out[`f:${k}`] = createdFieldsV1(shape.child(k), value[k], false);
+    for (const k of sortedStrings(keys)) out[fieldKey(k)] = createdFieldsV1(shape.child(k), value[k], false);
     return out;
   }
   if (Array.isArray(value) && value.length > 0) {
@@ -162,7 +167,7 @@ function createdFieldsV1(shape: Shape, value: Json, root: boolean): Record<strin
         if (isObject(item)) {
           const fields: string[] = [];
           for (const f in item) if (item[f] !== null && item[f] !== undefined) fields.push(f);
-          for (const f of sortedStrings(fields)) node[`f:${f}`] = createdFieldsV1(itemShape.child(f), item[f], false);
+          for (const f of sortedStrings(fields)) node[fieldKey(f)] = createdFieldsV1(itemShape.child(f), item[f], false);
         }
         out[k] = node;
       }
@@ -197,7 +202,7 @@ function changed(shape: Shape, prev: Json, next: Json, path: string[], out: Fiel
       empty = false;
       const v = next[k];
       if (v === null || v === undefined) continue;
-      path.push(`f:${k}`);
+      path.push(fieldKey(k));
       changed(shape.child(k), prev[k], v, path, out);
       path.pop();
     }
@@ -237,7 +242,7 @@ function changed(shape: Shape, prev: Json, next: Json, path: string[], out: Fiel
           for (const k in item as Record<string, Json>) {
             const v = (item as Record<string, Json>)[k];
             if (v === null || v === undefined) continue;
-            path.push(`f:${k}`);
+            path.push(fieldKey(k));
             changed(itemShape.child(k), old[k], v, path, out);
             path.pop();
           }
@@ -262,10 +267,22 @@ function collectItem(itemShape: Shape, item: Json, ip: string[], out: FieldSet):
   for (const k in item) {
     const v = item[k];
     if (v === null || v === undefined) continue;
-    ip.push(`f:${k}`);
+    ip.push(fieldKey(k));
     collect(itemShape.child(k), v, ip, out, true);
     ip.pop();
   }
+}
+
+const FIELD_KEYS = new Map<string, string>();
+
+/** "f:" + name, made once per name (up to a bound: names come from data too). */
+function fieldKey(name: string): string {
+  let key = FIELD_KEYS.get(name);
+  if (key === undefined) {
+    key = `f:${name}`;
+    if (FIELD_KEYS.size < 8192) FIELD_KEYS.set(name, key);
+  }
+  return key;
 }
 
 // What the members of a value are, as fieldsOf (not update style) records them.
@@ -305,7 +322,7 @@ function removedFields(shape: Shape, prev: Json, next: Json, path: string[], out
     for (const k in p) {
       const v = p[k];
       if (v === null || v === undefined) continue;
-      path.push(`f:${k}`);
+      path.push(fieldKey(k));
       removedFields(shape.child(k), v, n[k], path, out);
       path.pop();
     }
@@ -353,7 +370,7 @@ function removedFields(shape: Shape, prev: Json, next: Json, path: string[], out
         for (const k in item) {
           const v = item[k];
           if (v === null || v === undefined) continue;
-          path.push(`f:${k}`);
+          path.push(fieldKey(k));
           collect(itemShape.child(k), v, path, out, false);
           path.pop();
         }
@@ -363,7 +380,7 @@ function removedFields(shape: Shape, prev: Json, next: Json, path: string[], out
       for (const k in item) {
         const v = item[k];
         if (v === null || v === undefined) continue;
-        path.push(`f:${k}`);
+        path.push(fieldKey(k));
         removedFields(itemShape.child(k), v, no?.[k], path, out);
         path.pop();
       }
