@@ -40,6 +40,8 @@ export class LmdbBackend implements Backend {
   private compacted = 0;
   private pending: PendingWrite[] = [];
   private flushScheduled = false;
+  /** A commit is on its way to disk; later writes queue for the next one. */
+  private committing = false;
   private inflight: Promise<void> = Promise.resolve();
   private readonly watchers = new Set<WatchCallback>();
   private readonly retainWindowMs: number;
@@ -50,7 +52,7 @@ export class LmdbBackend implements Backend {
     this.root = open({
       path: options.path,
       mapSize: 2 * 1024 * 1024 * 1024,
-      overlappingSync: process.env.OVS === "1",
+      overlappingSync: false,
       noSync: options.noSync ?? false,
       // Values are our own JSON strings inside small records; structured cloning would only cost time.
       sharedStructuresKey: undefined,
@@ -139,7 +141,9 @@ export class LmdbBackend implements Backend {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ event, log, resolve, reject });
-      if (!this.flushScheduled) {
+      // One commit in flight at a time: writes that arrive while one is being flushed wait
+      // and go together in the next (group commit), which starts as soon as it is acknowledged.
+      if (!this.flushScheduled && !this.committing) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
       }
@@ -149,6 +153,7 @@ export class LmdbBackend implements Backend {
   /** Commit everything queued since the last flush as one transaction; acknowledge in revision order. */
   private flush(): void {
     this.flushScheduled = false;
+    if (this.committing) return;
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
@@ -161,10 +166,18 @@ export class LmdbBackend implements Backend {
       else void this.objects.remove(e.key);
       committed = this.log.put(e.revision, w.log);
     }
-    this.inflight = this.inflight.then(() => committed).then(
-      () => this.acknowledge(batch),
-      (err: unknown) => this.fail(batch, err),
+    this.committing = true;
+    this.inflight = committed.then(
+      () => this.settle(batch, undefined),
+      (err: unknown) => this.settle(batch, err),
     );
+  }
+
+  private settle(batch: PendingWrite[], err: unknown): void {
+    this.committing = false;
+    if (err === undefined) this.acknowledge(batch);
+    else this.fail(batch, err);
+    if (this.pending.length > 0 && !this.flushScheduled) this.flush();
   }
 
   private acknowledge(batch: PendingWrite[]): void {
@@ -189,8 +202,10 @@ export class LmdbBackend implements Backend {
   }
 
   async sync(): Promise<void> {
-    if (this.pending.length > 0) this.flush();
-    await this.inflight;
+    while (this.committing || this.pending.length > 0) {
+      if (!this.committing) this.flush();
+      await this.inflight;
+    }
   }
 
   watch(fromRevision: number, callback: WatchCallback): () => void {
