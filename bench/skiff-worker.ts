@@ -57,15 +57,25 @@ export type SkiffWorkerData = { skiffBench: WriteTask | WatchTask | PageTask };
 async function write(t: WriteTask): Promise<PacedResult> {
   const agent = tlsAgent(t.tls, t.maxInFlight);
   const base = `/api/v1/namespaces/${t.namespace}/pods`;
+  // The server's copy of each pod (with its defaults and admission-set fields such as the
+  // priority), which updates PUT back as a client that read it would: a PUT of the bare
+  // template would be refused as a change of immutable spec fields.
+  const stored = new Map<number, Record<string, unknown>>();
   try {
     return await pacedWrites(t.rate, t.durationMs, t.maxInFlight, async (k) => {
       const n = k < t.pods ? k : (k - t.pods) % t.pods;
       const name = `${t.prefix}-${n}`;
-      const pod = compactPod(name, t.namespace, `node-${n % t.nodes}`);
-      const obj =
-        k < t.pods
-          ? await httpJson(agent, t.url, 'POST', base, pod)
-          : await httpJson(agent, t.url, 'PUT', `${base}/${name}`, { ...pod, metadata: { ...pod.metadata, annotations: { 'bench/seq': String(k) } } });
+      let obj: unknown;
+      if (k < t.pods) {
+        obj = await httpJson(agent, t.url, 'POST', base, compactPod(name, t.namespace, `node-${n % t.nodes}`));
+      } else {
+        const cur = stored.get(n) as { metadata: Record<string, unknown> } | undefined;
+        if (!cur) throw new Error(`pod ${name} is not created yet`);
+        const metadata: Record<string, unknown> = { ...cur.metadata, annotations: { 'bench/seq': String(k) } };
+        delete metadata.resourceVersion; // unconditional, as several writers may overlap on one pod
+        obj = await httpJson(agent, t.url, 'PUT', `${base}/${name}`, { ...cur, metadata });
+      }
+      stored.set(n, obj as Record<string, unknown>);
       return { rv: resourceVersionOf(obj), group: n % t.nodes };
     });
   } finally {
