@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'test/reporter.cjs'] },
+  { ignores: ['node_modules/', 'dist/', '.scratch/', 'test/reporter.cjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -82,8 +82,8 @@ export async function buildBundle(): Promise<void> {
   });
 }
 
-/** Spawn `skiff up` as `npm run skiff -- up` runs it (node dist/skiff.mjs up ...) and wait for ready + /readyz. */
-export async function skiffUp(dataDir: string, extraArgs: string[] = [], readyTimeoutMs = 30_000, bundle = 'dist/skiff.mjs'): Promise<Started> {
+/** Spawn `skiff up` as `npm run skiff -- up` runs it (node dist/skiff.cjs up ...) and wait for ready + /readyz. */
+export async function skiffUp(dataDir: string, extraArgs: string[] = [], readyTimeoutMs = 30_000, bundle = 'dist/skiff.cjs'): Promise<Started> {
   const args = [bundle, 'up', '--data-dir', dataDir, '--port', '0', '--log-level', 'error', ...extraArgs];
   const t0 = now();
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the skiff process.
@@ -132,7 +132,7 @@ async function coldStarts(report: Report): Promise<void> {
   await first.stop();
   const second = await skiffUp(dir);
   try {
-    const how = 'node dist/skiff.mjs up --port 0 (what npm run skiff -- up execs)';
+    const how = 'node dist/skiff.cjs up --port 0 (what npm run skiff -- up execs)';
     report.add(SECTION, 'cold start, first (new data dir, PKI)', first.totalMs, 'ms', undefined, `${how}; "ready" line at ${first.readyLineMs.toFixed(0)} ms`);
     report.add(SECTION, 'cold start, second (same data dir)', second.totalMs, 'ms', { op: '<=', value: 300 }, `"ready" line at ${second.readyLineMs.toFixed(0)} ms`);
     await sleep(1_500);

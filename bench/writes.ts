@@ -31,7 +31,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'string' },
     top: { type: 'string', default: '25' },
-    /** Another bundle of skiff (e.g. of another commit) instead of building dist/skiff.mjs. */
+    /** Another bundle of skiff (e.g. of another commit) instead of building dist/skiff.cjs. */
     bundle: { type: 'string' },
     /** Print the summary of an earlier --profile run again. */
     summarize: { type: 'string' },

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # `npm run skiff -- <command>`: make sure dependencies are present, bundle the CLI when the
 # sources changed (one file starts much faster than a tree of TypeScript), then run it.
+# CommonJS rather than ESM: node loads one big CommonJS file ~20 ms faster (no ESM translate).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$root/scripts/ensure-deps.sh"
-bundle="$root/dist/skiff.mjs"
+bundle="$root/dist/skiff.cjs"
 if [ ! -f "$bundle" ] || [ -n "$(find "$root/src" "$root/api" -newer "$bundle" -name '*.ts' -print -quit)" ]; then
-  "$root/node_modules/.bin/esbuild" "$root/src/cli/main.ts" --bundle --platform=node --format=esm \
-    --packages=external --target=node20 --outfile="$bundle" --log-level=warning
+  rm -f "$root/dist/schemas.json" "$root/dist/schema-shapes.json"
+  "$root/node_modules/.bin/esbuild" "$root/src/cli/main.ts" --bundle --platform=node --format=cjs \
+    --packages=external --target=node20 --outfile="$bundle" --log-level=warning \
+    --define:import.meta.url=import_meta_url --inject:"$root/scripts/bundle-shims.js"
+  # The API's schema model, built once here rather than at every start (see api/openapi/schemas.ts).
+  node "$bundle" write-schema-cache "$root/dist"
 fi
 exec node "$bundle" "$@"

@@ -27,7 +27,7 @@ import type { RunningComponents, SimNodesSpec } from './components/index.ts';
 
 /** The module a component worker loads: the bundle itself when bundled, else the TS entry. */
 function componentWorkerEntry(): URL {
-  return import.meta.url.endsWith('.mjs') ? new URL(import.meta.url) : new URL('./components/worker.ts', import.meta.url);
+  return /\.c?js$/.test(import.meta.url) ? new URL(import.meta.url) : new URL('./components/worker.ts', import.meta.url);
 }
 
 export interface SkiffOptions {

@@ -2,7 +2,7 @@
 // unknown-field detection): each definition becomes a node once, fields are Maps, and the patch
 // metadata is pre-parsed. Built lazily from ./schemas.ts and cached.
 
-import { type GVK, type Schema, definitionFor, refName, schemaRegistry } from './schemas.ts';
+import { type GVK, type Schema, definitionFor, refName, shapeRegistry } from './schemas.ts';
 
 export type Node = StructNode | ListNode | MapNode | ScalarNode | AnyNode;
 
@@ -40,7 +40,7 @@ const structs = new Map<string, StructNode | AnyNode>();
 function definitionNode(name: string): StructNode | AnyNode {
   const existing = structs.get(name);
   if (existing) return existing;
-  const s = schemaRegistry().schemas.get(name);
+  const s = shapeRegistry().schemas.get(name);
   if (!s || !s.properties) {
     // Opaque objects (RawExtension, FieldsV1) and scalar aliases resolve to ANY/SCALAR via nodeOf.
     const n = s && isScalarSchema(s) ? null : ANY;
@@ -73,7 +73,7 @@ function nodeOf(s: Schema): Node {
   if (s.allOf && s.allOf.length > 0) return nodeOf(s.allOf[0]);
   if (s.$ref) {
     const name = refName(s.$ref);
-    const def = schemaRegistry().schemas.get(name);
+    const def = shapeRegistry().schemas.get(name);
     if (def && !def.properties && isScalarSchema(def)) return SCALAR;
     return definitionNode(name);
   }
@@ -97,6 +97,6 @@ export function kindNode(gvk: GVK): StructNode | undefined {
 
 /** The node of a definition by name (e.g. io.k8s.api.core.v1.PodSpec). */
 export function definitionNodeByName(name: string): Node | undefined {
-  if (!schemaRegistry().schemas.has(name)) return undefined;
+  if (!shapeRegistry().schemas.has(name)) return undefined;
   return definitionNode(name);
 }

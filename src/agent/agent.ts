@@ -160,7 +160,7 @@ export class NodeAgent {
     this.informer.start();
     await this.informer.synced;
     // Pods already bound are admitted oldest first, as the kubelet does on start.
-    const initial = [...(this.buffered?.values() ?? [])].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+    const initial = [...(this.buffered?.values() ?? [])].sort((a, b) => { const x = a.metadata.creationTimestamp ?? '', y = b.metadata.creationTimestamp ?? ''; return x < y ? -1 : x > y ? 1 : 0; });
     this.buffered = undefined;
     for (const pod of initial) this.podAdded(pod);
 

@@ -2,11 +2,11 @@
 
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import https from 'node:https';
 import { parseArgs } from 'node:util';
-import { startSkiff, type Skiff } from '../skiff.ts';
+import { startSkiff } from '../skiff.ts';
 import { isComponentWorker, runComponentWorker } from '../components/index.ts';
 import type { Level } from '../log.ts';
+import { writeSchemaCache } from '../../api/openapi/schemas.ts';
 
 const USAGE = `Usage: skiff <command> [flags]
 
@@ -27,16 +27,6 @@ Commands:
           --no-sim-events       simulated nodes write no kubelet Events (as kwok; for scale runs)
           --no-scheduler        do not run the scheduler
 `;
-
-function readyz(skiff: Skiff): Promise<boolean> {
-  return new Promise((res) => {
-    const req = https.get(`${skiff.url}/readyz`, { ca: skiff.credentials.caPem }, (r) => {
-      r.resume();
-      r.on('end', () => res(r.statusCode === 200));
-    });
-    req.on('error', () => res(false));
-  });
-}
 
 async function up(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -98,7 +88,7 @@ async function up(argv: string[]): Promise<void> {
   process.stdout.write(`Skiff API server listening on ${skiff.url}\n`);
   process.stdout.write(`Kubeconfig written to ${skiff.kubeconfigPath}. To use it:\n`);
   process.stdout.write(`export KUBECONFIG=${skiff.kubeconfigPath}\n`);
-  for (let i = 0; i < 100 && !(await readyz(skiff)); i++) await new Promise((r) => setTimeout(r, 20));
+  // startSkiff returns once the server listens and /readyz answers ok: no need to ask it over TLS.
   process.stdout.write(`Skiff is ready (kubectl get namespaces)\n`);
   await skiff.bootstrap();
   await skiff.components;
@@ -112,6 +102,9 @@ async function main(): Promise<void> {
   switch (cmd) {
     case 'up':
       return up(rest);
+    case 'write-schema-cache':
+      // Run by scripts/skiff.sh right after bundling: the API model beside the bundle.
+      return writeSchemaCache(rest[0]);
     case undefined:
     case 'help':
     case '--help':

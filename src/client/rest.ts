@@ -7,7 +7,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
-import { load } from 'js-yaml';
+import { jsYaml } from '../yaml.ts';
 import { groupVersion, resources, type ResourceInfo } from '../../api/resources.ts';
 
 export interface ClientConfig {
@@ -39,7 +39,7 @@ const unb64 = (s: string | undefined) => (s ? Buffer.from(s, 'base64').toString(
 /** The current context of a kubeconfig (YAML text or a path) as a ClientConfig. */
 export function configFromKubeconfig(yamlOrPath: string, userAgent?: string): ClientConfig {
   const text = yamlOrPath.includes('\n') ? yamlOrPath : readFileSync(yamlOrPath, 'utf8');
-  const doc = load(text) as KubeconfigDoc;
+  const doc = jsYaml().load(text) as KubeconfigDoc;
   const ctx = doc.contexts?.find((c) => c.name === doc['current-context'])?.context;
   const cluster = doc.clusters?.find((c) => c.name === ctx?.cluster)?.cluster;
   const user = doc.users?.find((u) => u.name === ctx?.user)?.user;

@@ -104,7 +104,7 @@ export function fromMetaLabelSelector(ls: MetaLabelSelector | undefined): LabelS
 
 export function labelSelectorString(ls: MetaLabelSelector | undefined): string {
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(ls?.matchLabels ?? {}).sort(([a], [b]) => a.localeCompare(b))) parts.push(`${k}=${v}`);
+  for (const [k, v] of Object.entries(ls?.matchLabels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) parts.push(`${k}=${v}`);
   for (const e of ls?.matchExpressions ?? []) {
     const vals = (e.values ?? []).slice().sort().join(',');
     if (e.operator === 'In') parts.push(`${e.key} in (${vals})`);

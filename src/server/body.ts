@@ -1,7 +1,7 @@
 // Request bodies: size limit, media types and decoding into plain JSON values.
 
 import type { IncomingMessage } from 'node:http';
-import yaml from 'js-yaml';
+import { jsYaml } from '../yaml.ts';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from './errors.ts';
 import { decodeProtobufBody } from './protobuf/index.ts';
 
@@ -69,6 +69,7 @@ export function decodeDocument(buf: Buffer, kind: BodyKind): unknown {
   const text = buf.toString('utf8');
   if (kind === 'yaml' || kind === 'apply-patch') {
     try {
+      const yaml = jsYaml();
       return yaml.load(text, { schema: yaml.CORE_SCHEMA });
     } catch (e) {
       throw badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);

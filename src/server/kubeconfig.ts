@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { dump } from 'js-yaml';
 
 export interface KubeconfigOptions {
   /** API server URL, e.g. https://127.0.0.1:6443 */
@@ -50,17 +49,15 @@ export function kubeconfigYaml(opts: KubeconfigOptions): string {
   const context: Record<string, string> = { cluster: clusterName, user: userName };
   if (namespace) context['namespace'] = namespace;
 
-  const doc = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    preferences: {},
-    clusters: [{ name: clusterName, cluster: { server, 'certificate-authority-data': b64(caPem) } }],
-    users: [{ name: userName, user }],
-    contexts: [{ name: contextName, context }],
-    'current-context': contextName,
-  };
-  // lineWidth -1: never fold the long base64 strings.
-  return dump(doc, { lineWidth: -1, noRefs: true, sortKeys: false });
+  // Written by hand (the shape is fixed): every value as a JSON string, which YAML reads as a
+  // double-quoted scalar, so no name or URL can change the document's structure.
+  const q = (s: string) => JSON.stringify(s);
+  const fields = (m: Record<string, string>, indent: string) => Object.entries(m).map(([k, v]) => `${indent}${k}: ${q(v)}\n`).join('');
+  return 'apiVersion: v1\nkind: Config\npreferences: {}\n'
+    + `clusters:\n- name: ${q(clusterName)}\n  cluster:\n${fields({ server, 'certificate-authority-data': b64(caPem) }, '    ')}`
+    + `users:\n- name: ${q(userName)}\n  user:\n${fields(user, '    ')}`
+    + `contexts:\n- name: ${q(contextName)}\n  context:\n${fields(context, '    ')}`
+    + `current-context: ${q(contextName)}\n`;
 }
 
 /**

@@ -2,7 +2,7 @@
 // and every error as a metav1.Status.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import yaml from 'js-yaml';
+import { jsYaml } from '../yaml.ts';
 import { type StatusError, notAcceptable } from './errors.ts';
 
 export type ResponseFormat = 'json' | 'yaml' | 'table';
@@ -130,7 +130,7 @@ export function sendJson(res: ServerResponse, code: number, body: string): void 
 
 export function sendObject(res: ServerResponse, code: number, obj: unknown, format: ResponseFormat, serialized?: string): void {
   if (format === 'yaml') {
-    const body = yaml.dump(obj, { noRefs: true, lineWidth: -1 });
+    const body = jsYaml().dump(obj, { noRefs: true, lineWidth: -1 });
     res.writeHead(code, { 'Content-Type': 'application/yaml', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
     return;
