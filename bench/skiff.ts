@@ -130,11 +130,22 @@ async function coldStarts(report: Report): Promise<void> {
   await buildBundle();
   const first = await skiffUp(dir);
   await first.stop();
-  const second = await skiffUp(dir);
+  // The second start is what a user waits for every day: the median of several, each of a
+  // stopped server on the same data dir (one sample swings by tens of ms on a shared machine).
+  const seconds: Started[] = [];
+  for (let i = 0; i < COLD_STARTS; i++) {
+    const s = await skiffUp(dir);
+    seconds.push(s);
+    if (i < COLD_STARTS - 1) await s.stop();
+  }
+  const byTotal = [...seconds].sort((a, b) => a.totalMs - b.totalMs);
+  const median = byTotal[COLD_STARTS >> 1];
+  const second = seconds[COLD_STARTS - 1];
   try {
     const how = 'node dist/skiff.cjs up --port 0 (what npm run skiff -- up execs)';
     report.add(SECTION, 'cold start, first (new data dir, PKI)', first.totalMs, 'ms', undefined, `${how}; "ready" line at ${first.readyLineMs.toFixed(0)} ms`);
-    report.add(SECTION, 'cold start, second (same data dir)', second.totalMs, 'ms', { op: '<=', value: 300 }, `"ready" line at ${second.readyLineMs.toFixed(0)} ms`);
+    report.add(SECTION, 'cold start, second (same data dir)', median.totalMs, 'ms', { op: '<=', value: 300 },
+      `median of ${COLD_STARTS} (min ${byTotal[0].totalMs.toFixed(0)}, max ${byTotal[COLD_STARTS - 1].totalMs.toFixed(0)}); "ready" line at ${median.readyLineMs.toFixed(0)} ms`);
     await sleep(1_500);
     const pid = second.child.pid;
     if (pid === undefined) throw new Error('no pid for skiff up');
@@ -143,6 +154,8 @@ async function coldStarts(report: Report): Promise<void> {
     await second.stop();
   }
 }
+
+const COLD_STARTS = 5;
 
 // ---- in-process server ----
 
