@@ -23,7 +23,8 @@ import type { KubeObject } from './registry/object.ts';
 import { createLogger, type Level } from './log.ts';
 import type { Scheduler } from './scheduler/index.ts';
 import type { NodeAgent } from './agent/index.ts';
-import type { RunningComponents, SimNodesSpec } from './components/index.ts';
+import type { ComponentsSpec, RunningComponents, SimNodesSpec } from './components/index.ts';
+import type { ControllerManager } from './controllers/manager.ts';
 
 /** The module a component worker loads: the bundle itself when bundled, else the TS entry. */
 function componentWorkerEntry(): URL {
@@ -46,6 +47,11 @@ export interface SkiffOptions {
   waitForBootstrap?: boolean;
   /** Run the scheduler in this process, as an API client of its own (default false; `skiff up` runs it). */
   scheduler?: boolean;
+  /**
+   * Run the controller manager in this process (default false; `skiff up` runs it): true for all
+   * controllers, or names (upstream's, e.g. ['replicaset', 'deployment']) and options.
+   */
+  controllers?: ComponentsSpec['controllers'];
   /** Register this host as a node, with its real capacity, run by the simulated runtime. */
   hostNode?: boolean;
   /** Run simulated nodes in this process (like kwok): N node agents, each its own client, lease and watch. */
@@ -70,6 +76,8 @@ export interface Skiff {
   components: Promise<void>;
   /** The in-thread scheduler and node agents (not set when they run in workers). */
   scheduler?: Scheduler;
+  /** The in-thread controller manager (not set when it runs in a worker). */
+  controllerManager?: ControllerManager;
   nodes: NodeAgent[];
   /** Names of the nodes whose agents this Skiff runs. */
   nodeNames: string[];
@@ -173,10 +181,10 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   const running: { components?: RunningComponents } = {};
   const nodeNames: string[] = [];
   const components = (async () => {
-    if (!options.scheduler && !options.hostNode && !options.simNodes?.count) return;
+    if (!options.controllers && !options.scheduler && !options.hostNode && !options.simNodes?.count) return;
     // Loaded only when asked for: the API server alone starts without them.
     const c = await import('./components/index.ts');
-    const spec = { scheduler: options.scheduler, hostNode: options.hostNode, simNodes: options.simNodes, dataDir };
+    const spec = { controllers: options.controllers, scheduler: options.scheduler, hostNode: options.hostNode, simNodes: options.simNodes, dataDir };
     running.components = options.componentWorkers
       ? await c.startComponentsInWorkers(clientConfig, spec, componentWorkerEntry())
       : await c.startComponents(clientConfig, spec);
@@ -189,6 +197,7 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   return {
     components,
     get scheduler() { return running.components?.local.scheduler; },
+    get controllerManager() { return running.components?.local.controllerManager; },
     get nodes() { return running.components?.local.agents ?? []; },
     nodeNames,
     url,

@@ -26,6 +26,12 @@ Commands:
                                 (default: this host's)
           --no-sim-events       simulated nodes write no kubelet Events (as kwok; for scale runs)
           --no-scheduler        do not run the scheduler
+          --controllers LIST    controllers to run, upstream's names (default *: all; *,-name
+                                leaves one out); --no-controllers runs none
+  controller-manager  Run the controllers against a cluster (leader-elected, so copies can stand by)
+          --kubeconfig FILE     the cluster to manage (default $KUBECONFIG, else ~/.skiff/kubeconfig)
+          --controllers LIST    as for up
+          --leader-elect=false  act without taking the kube-system/kube-controller-manager Lease
 `;
 
 async function up(argv: string[]): Promise<void> {
@@ -43,6 +49,8 @@ async function up(argv: string[]): Promise<void> {
       'sim-regions': { type: 'string' },
       'sim-capacity': { type: 'string' },
       'no-scheduler': { type: 'boolean' },
+      controllers: { type: 'string' },
+      'no-controllers': { type: 'boolean' },
       'no-sim-events': { type: 'boolean' },
     },
     strict: true,
@@ -70,6 +78,7 @@ async function up(argv: string[]): Promise<void> {
     waitForBootstrap: false,
     waitForComponents: false,
     scheduler: !values['no-scheduler'],
+    controllers: values['no-controllers'] ? false : { names: values.controllers?.split(',').map((s) => s.trim()).filter(Boolean) },
     hostNode: simNodes === 1,
     // Many simulated nodes: the scheduler and the agents get threads of their own.
     componentWorkers: simNodes > 1,
@@ -95,6 +104,33 @@ async function up(argv: string[]): Promise<void> {
   if (skiff.nodeNames.length > 0) process.stdout.write(`${skiff.nodeNames.length} node(s) registered (kubectl get nodes)\n`);
 }
 
+async function controllerManager(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      kubeconfig: { type: 'string' },
+      controllers: { type: 'string' },
+      'leader-elect': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+  });
+  const path = values.kubeconfig ?? process.env.KUBECONFIG ?? join(homedir(), '.skiff', 'kubeconfig');
+  const { configFromKubeconfig } = await import('../client/rest.ts');
+  const { startControllerManager } = await import('../controllers/manager.ts');
+  const { createLogger } = await import('../log.ts');
+  const manager = await startControllerManager(configFromKubeconfig(path, 'kube-controller-manager/skiff'), {
+    controllers: values.controllers?.split(',').map((s) => s.trim()).filter(Boolean),
+    leaderElect: values['leader-elect'] !== 'false',
+    logger: createLogger((values['log-level'] as Level | undefined) ?? 'info', 'controller-manager'),
+  });
+  const stop = async () => { await manager.stop(); process.exit(0); };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.stdout.write(`controller manager started against ${path}; waiting for the leader Lease\n`);
+  await manager.leading;
+  process.stdout.write(`controller manager leading: ${[...manager.controllers.keys()].join(', ')}\n`);
+}
+
 async function main(): Promise<void> {
   // A closed pipe on stdout (e.g. `| head`) must not crash the server.
   process.stdout.on('error', () => undefined);
@@ -102,6 +138,8 @@ async function main(): Promise<void> {
   switch (cmd) {
     case 'up':
       return up(rest);
+    case 'controller-manager':
+      return controllerManager(rest);
     case 'write-schema-cache':
       // Run by scripts/skiff.sh right after bundling: the API model beside the bundle.
       return writeSchemaCache(rest[0]);

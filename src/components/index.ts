@@ -15,6 +15,8 @@ export interface SimNodesSpec {
 
 export interface ComponentsSpec {
   scheduler?: boolean;
+  /** The controller manager (all controllers unless a list is given; see src/controllers). */
+  controllers?: boolean | { names?: string[]; options?: import('../controllers/framework/controller.ts').ControllerOptions };
   /** This host as a node (real capacity, simulated runtime). */
   hostNode?: boolean;
   simNodes?: SimNodesSpec;
@@ -25,14 +27,24 @@ export interface RunningComponents {
   /** Names of the nodes whose agents run here. */
   nodeNames: string[];
   /** The in-thread scheduler and agents (empty when they run in workers). */
-  local: { scheduler?: import('../scheduler/scheduler.ts').Scheduler; agents: import('../agent/agent.ts').NodeAgent[] };
+  local: {
+    scheduler?: import('../scheduler/scheduler.ts').Scheduler;
+    agents: import('../agent/agent.ts').NodeAgent[];
+    controllerManager?: import('../controllers/manager.ts').ControllerManager;
+  };
   stop(): Promise<void>;
 }
 
-type Kind = 'scheduler' | 'nodes';
+type Kind = 'controllers' | 'scheduler' | 'nodes';
 
 /** Starts one kind of component on this thread. */
 async function startKind(kind: Kind, config: ClientConfig, spec: ComponentsSpec): Promise<RunningComponents> {
+  if (kind === 'controllers') {
+    const { startControllerManager } = await import('../controllers/manager.ts');
+    const c = typeof spec.controllers === 'object' ? spec.controllers : {};
+    const manager = await startControllerManager(config, { controllers: c.names, options: { dataDir: spec.dataDir, ...c.options } });
+    return { nodeNames: [], local: { agents: [], controllerManager: manager }, stop: () => manager.stop() };
+  }
   if (kind === 'scheduler') {
     const scheduler = await (await import('../scheduler/index.ts')).startScheduler(config);
     return { nodeNames: [], local: { scheduler, agents: [] }, stop: () => scheduler.stop() };
@@ -65,6 +77,7 @@ async function startKind(kind: Kind, config: ClientConfig, spec: ComponentsSpec)
 
 function kindsOf(spec: ComponentsSpec): Kind[] {
   const kinds: Kind[] = [];
+  if (spec.controllers) kinds.push('controllers');
   if (spec.scheduler) kinds.push('scheduler');
   if (spec.hostNode || (spec.simNodes && spec.simNodes.count > 0)) kinds.push('nodes');
   return kinds;
@@ -73,7 +86,11 @@ function kindsOf(spec: ComponentsSpec): Kind[] {
 function merge(parts: RunningComponents[]): RunningComponents {
   return {
     nodeNames: parts.flatMap((p) => p.nodeNames),
-    local: { scheduler: parts.find((p) => p.local.scheduler)?.local.scheduler, agents: parts.flatMap((p) => p.local.agents) },
+    local: {
+      scheduler: parts.find((p) => p.local.scheduler)?.local.scheduler,
+      agents: parts.flatMap((p) => p.local.agents),
+      controllerManager: parts.find((p) => p.local.controllerManager)?.local.controllerManager,
+    },
     stop: async () => { for (const p of [...parts].reverse()) await p.stop(); },
   };
 }
