@@ -16,7 +16,12 @@ export interface SimNodesSpec {
 export interface ComponentsSpec {
   scheduler?: boolean;
   /** The controller manager (all controllers unless a list is given; see src/controllers). */
-  controllers?: boolean | { names?: string[]; options?: import('../controllers/framework/controller.ts').ControllerOptions };
+  controllers?: boolean | {
+    names?: string[];
+    options?: import('../controllers/framework/controller.ts').ControllerOptions;
+    /** Extra controllers by name (in-thread only: functions do not cross to a worker). */
+    factories?: Record<string, import('../controllers/registry.ts').ControllerFactory>;
+  };
   /** This host as a node (real capacity, simulated runtime). */
   hostNode?: boolean;
   simNodes?: SimNodesSpec;
@@ -42,7 +47,7 @@ async function startKind(kind: Kind, config: ClientConfig, spec: ComponentsSpec)
   if (kind === 'controllers') {
     const { startControllerManager } = await import('../controllers/manager.ts');
     const c = typeof spec.controllers === 'object' ? spec.controllers : {};
-    const manager = await startControllerManager(config, { controllers: c.names, options: { dataDir: spec.dataDir, ...c.options } });
+    const manager = await startControllerManager(config, { controllers: c.names, factories: c.factories, options: { dataDir: spec.dataDir, ...c.options } });
     return { nodeNames: [], local: { agents: [], controllerManager: manager }, stop: () => manager.stop() };
   }
   if (kind === 'scheduler') {
@@ -116,7 +121,9 @@ type WorkerMessage = { type: 'started'; nodeNames: string[] } | { type: 'failed'
  */
 export async function startComponentsInWorkers(config: ClientConfig, spec: ComponentsSpec, entry: URL): Promise<RunningComponents> {
   const parts = await Promise.allSettled(kindsOf(spec).map((kind) => new Promise<RunningComponents>((resolve, reject) => {
-    const input: WorkerInput = { skiffComponent: kind, config, spec };
+    // Functions (extra controller factories) cannot cross to a worker: only names and options do.
+    const c = spec.controllers;
+    const input: WorkerInput = { skiffComponent: kind, config, spec: { ...spec, controllers: typeof c === 'object' ? { names: c.names, options: c.options } : c } };
     const worker = new Worker(entry, { workerData: input });
     let started = false;
     let stopped: (() => void) | undefined;

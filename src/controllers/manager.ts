@@ -8,11 +8,13 @@ import { createLogger, type Logger } from '../log.ts';
 import type { Controller, ControllerContext, ControllerOptions } from './framework/controller.ts';
 import { InformerFactory } from './framework/informers.ts';
 import { LeaderElector } from './leaderelection.ts';
-import { CONTROLLERS } from './registry.ts';
+import { CONTROLLERS, type ControllerFactory } from './registry.ts';
 
 export interface ControllerManagerOptions {
   /** Controllers to run by name; default all. '-name' disables one (as --controllers=*,-name). */
   controllers?: string[];
+  /** Controllers beyond (or instead of) the registry's, by name: for tests of one not yet registered. */
+  factories?: Record<string, ControllerFactory>;
   /** Take the leader Lease before acting (default true). */
   leaderElect?: boolean;
   leaseDurationMs?: number;
@@ -29,18 +31,19 @@ export interface ControllerManager {
   stop(): Promise<void>;
 }
 
-export function enabledControllers(wanted: string[] | undefined): string[] {
-  const all = Object.keys(CONTROLLERS);
+export function enabledControllers(wanted: string[] | undefined, known: Record<string, ControllerFactory> = CONTROLLERS): string[] {
+  const all = Object.keys(known);
   if (!wanted || wanted.length === 0) return all;
   const off = new Set(wanted.filter((w) => w.startsWith('-')).map((w) => w.slice(1)));
   const on = wanted.includes('*') ? all : wanted.filter((w) => !w.startsWith('-'));
-  for (const n of on) if (!CONTROLLERS[n]) throw new Error(`unknown controller ${n} (known: ${all.join(', ')})`);
+  for (const n of on) if (!known[n]) throw new Error(`unknown controller ${n} (known: ${all.join(', ')})`);
   return on.filter((n) => !off.has(n));
 }
 
 export async function startControllerManager(config: ClientConfig, o: ControllerManagerOptions = {}): Promise<ControllerManager> {
   const logger = o.logger ?? createLogger('info', 'controller-manager');
-  const names = enabledControllers(o.controllers);
+  const known = { ...CONTROLLERS, ...o.factories };
+  const names = enabledControllers(o.controllers, known);
   const client = new RestClient({ ...config, userAgent: config.userAgent ?? 'kube-controller-manager/skiff' });
   let running: { informers: InformerFactory; controllers: Map<string, Controller> } | undefined;
   const controllers = new Map<string, Controller>();
@@ -62,7 +65,7 @@ export async function startControllerManager(config: ClientConfig, o: Controller
       options: o.options ?? {},
     };
     const mine = new Map<string, Controller>();
-    for (const n of names) mine.set(n, await CONTROLLERS[n](ctx));
+    for (const n of names) mine.set(n, await known[n](ctx));
     running = { informers, controllers: mine };
     informers.start();
     await informers.synced();
