@@ -4,7 +4,7 @@
 // the same name). Statuses that arrive while a write is in flight are coalesced: only the
 // newest is written after it. An unchanged status is never written again.
 
-import { ApiError, resource, type RestClient } from '../client/rest.ts';
+import { apiErrorCode, resource, type ApiError, type RestClient } from '../client/rest.ts';
 import type { Logger } from '../log.ts';
 import type { Pod, PodStatus } from './types.ts';
 
@@ -77,10 +77,10 @@ export class StatusManager {
         e.writtenJson = json;
         delay = RETRY_MIN_MS;
       } catch (err) {
-        if (err instanceof ApiError && (err.code === 404 || err.code === 409 || err.code === 422)) {
+        if ([404, 409, 422].includes(apiErrorCode(err) ?? 0)) {
           // Deleted, or a different pod by now: its status is no longer ours to write.
           e.gone = true;
-          this.log.debug('pod status not written', { pod: `${e.namespace}/${e.name}`, reason: err.reason, message: err.message });
+          this.log.debug('pod status not written', { pod: `${e.namespace}/${e.name}`, reason: (err as ApiError).reason, message: (err as Error).message });
           return;
         }
         this.log.warn('writing pod status failed, retrying', { pod: `${e.namespace}/${e.name}`, error: (err as Error).message, retryInMs: delay });

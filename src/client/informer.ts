@@ -6,7 +6,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { ResourceInfo } from '../../api/resources.ts';
-import { ApiError, RestClient, resourcePath, withQuery, type Query } from './rest.ts';
+import { ApiError, RestClient, isGone, resourcePath, withQuery, type Query } from './rest.ts';
 
 export interface KObject {
   apiVersion?: string;
@@ -132,7 +132,7 @@ export class Informer<T extends KObject> {
         backoff = 100;
       } catch (e) {
         if (this.signal.aborted) break;
-        if (e instanceof ApiError && e.code === 410) { needList = true; continue; }
+        if (isGone(e)) { needList = true; continue; }
         this.onError?.(e as Error);
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(backoff * 2, 5000);

@@ -58,13 +58,24 @@ export function configFromKubeconfig(yamlOrPath: string, userAgent?: string): Cl
 export class ApiError extends Error {
   constructor(readonly code: number, readonly reason: string, message: string, readonly status?: Record<string, unknown>) {
     super(message);
+    this.name = 'ApiError';
   }
 }
 
-export const isNotFound = (e: unknown) => e instanceof ApiError && e.code === 404;
-export const isConflict = (e: unknown) => e instanceof ApiError && e.code === 409;
-export const isAlreadyExists = (e: unknown) => e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists';
-export const isGone = (e: unknown) => e instanceof ApiError && e.code === 410;
+/**
+ * The HTTP code of an ApiError. Checked by shape, not instanceof: a test runner may load this
+ * module twice (static and dynamic import chains), and an error from one copy must still count.
+ */
+export function apiErrorCode(e: unknown): number | undefined {
+  if (typeof e !== 'object' || e === null || (e as Error).name !== 'ApiError') return undefined;
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+export const isNotFound = (e: unknown) => apiErrorCode(e) === 404;
+export const isConflict = (e: unknown) => apiErrorCode(e) === 409;
+export const isAlreadyExists = (e: unknown) => apiErrorCode(e) === 409 && (e as ApiError).reason === 'AlreadyExists';
+export const isGone = (e: unknown) => apiErrorCode(e) === 410;
 
 /** Where a resource lives: from the API table, by plural ('pods', 'apps/deployments'). */
 export function resource(name: string): ResourceInfo {

@@ -4,7 +4,7 @@
 
 import type { KObject } from '../../client/informer.ts';
 import { objectKey } from '../../client/informer.ts';
-import { ApiError, type RestClient } from '../../client/rest.ts';
+import { isConflict, type RestClient } from '../../client/rest.ts';
 import type { EventRecorder } from '../../client/events.ts';
 import type { Logger } from '../../log.ts';
 import type { InformerFactory } from './informers.ts';
@@ -68,7 +68,7 @@ export abstract class Controller {
       } catch (e) {
         if (this.stopped) return;
         // Conflicts are the normal result of racing the cache: retry quietly.
-        if (!(e instanceof ApiError && e.code === 409)) {
+        if (!isConflict(e)) {
           this.ctx.logger.warn(`${this.name}: syncing ${key} failed`, { error: e instanceof Error ? e.message : String(e) });
         }
         this.queue.addRateLimited(key);
