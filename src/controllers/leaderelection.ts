@@ -132,7 +132,7 @@ export class LeaderElector {
       spec.acquireTime = old.acquireTime ?? spec.acquireTime;
       spec.leaseTransitions = old.leaseTransitions ?? 0;
     } else {
-      spec.leaseTransitions = (old.leaseTransitions ?? 0) + (old.holderIdentity ? 1 : 0);
+      spec.leaseTransitions = (old.leaseTransitions ?? 0) + 1;
     }
     try {
       await this.o.client.update(leases, this.ns, this.o.name, { ...cur, spec });
