@@ -1,0 +1,73 @@
+// The apps and garbage-collector/namespace conformance cases the controller manager enables
+// (#5), against an in-process Skiff running the scheduler, every registered controller and
+// three simulated nodes: the conformance runner on each case in turn, the table printed, and
+// one test per case asserting it passed. Only cases whose controllers are registered on main
+// are listed; a failure here is the server's, a controller's, the node agent's (or the
+// case's) to fix, never to skip.
+
+import { expect } from 'chai';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { startSkiff, type Skiff } from '../../src/index.ts';
+import { SimRuntime } from '../../src/agent/runtime/sim.ts';
+import { formatTable, runConformance, selectCases, type CaseResult } from '../../conformance/runner.ts';
+
+const IDS = ['AP-11', 'AP-13', 'AP-15'];
+const cases = await selectCases({ cases: IDS });
+
+/**
+ * Finishes the namespace deletions the runner only issues, for as long as no namespace
+ * controller is registered: deletes the pods of every Terminating namespace and waits (up to
+ * 30s) until they are gone, so leftover pods of one case do not load the next.
+ */
+async function finishNamespaceDeletion(core: CoreV1Api): Promise<void> {
+  const terminating = (await core.listNamespace()).items.filter((ns) => ns.status?.phase === 'Terminating').map((ns) => ns.metadata?.name ?? '');
+  for (const namespace of terminating) await core.deleteCollectionNamespacedPod({ namespace, gracePeriodSeconds: 0 });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    let left = 0;
+    for (const namespace of terminating) left += (await core.listNamespacedPod({ namespace })).items.length;
+    if (left === 0) return;
+    if (Date.now() > deadline) throw new Error(`${left} pods still in terminating namespaces ${terminating.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('conformance: apps and api-machinery cases of the controllers, against an in-process Skiff with 3 simulated nodes', function () {
+  this.timeout(600_000);
+  let skiff: Skiff | undefined;
+  const results = new Map<string, CaseResult>();
+
+  before(async function () {
+    skiff = await startSkiff({ scheduler: true, controllers: true, simNodes: { count: 3, zones: ['zone-a', 'zone-b', 'zone-c'] } });
+    // AP-06 rolls out to "webserver:404", an image no registry has: the simulated runtime must fail its pull as a real one would.
+    for (const agent of skiff.nodes) if (agent.runtime instanceof SimRuntime) agent.runtime.failImagePull('webserver:404');
+    const kc = new KubeConfig();
+    kc.loadFromString(skiff.kubeconfig);
+    const core = kc.makeApiClient(CoreV1Api);
+    const run: CaseResult[] = [];
+    for (const c of cases) {
+      const [r] = await runConformance({ kubeconfig: skiff.kubeconfig, cases: [c.id], timeoutMs: 120_000 });
+      run.push(r);
+      results.set(r.id, r);
+      await finishNamespaceDeletion(core);
+    }
+    console.log(`\n${formatTable(run, { errorWidth: 160 })}\n`);
+  });
+
+  after(async () => { await skiff?.close(); });
+
+  it('selects the cases listed', () => {
+    expect(cases.map((c) => c.id)).to.deep.equal(IDS);
+  });
+
+  for (const c of cases) {
+    it(`${c.id} ${c.codename}`, () => {
+      const r = results.get(c.id);
+      expect(r, `${c.id} did not run`).to.not.equal(undefined);
+      if (r && r.outcome !== 'pass') {
+        const detail = [`${c.id} ${r.outcome}: ${r.error ?? ''}`, `namespace: ${r.namespace ?? '-'}`, ...r.log.slice(-15)].join('\n  ');
+        expect.fail(detail);
+      }
+    });
+  }
+});
