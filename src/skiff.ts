@@ -14,10 +14,11 @@ import { ApiServer } from './server/apiserver.ts';
 import { rowTemplates } from './server/table.ts';
 import { LmdbBackend } from './registry/store/lmdb.ts';
 import { Cacher, type FieldsFn } from './watch/cacher.ts';
-import { GenericRegistry } from './registry/generic.ts';
+import { GenericRegistry, type ResourceHooks } from './registry/generic.ts';
 import { strategyFor } from './registry/strategies/index.ts';
 import { serviceHooks } from './registry/services.ts';
 import { ensureSystemPriorityClasses, priorityAdmission } from './registry/priority.ts';
+import { defaultStorageClassAdmission } from './registry/defaultstorageclass.ts';
 import { advertiseAddress, ensureSystemNamespaces, reconcileKubernetesService } from './server/bootstrap.ts';
 import type { KubeObject } from './registry/object.ts';
 import { createLogger, type Level } from './log.ts';
@@ -123,9 +124,11 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   const services = serviceHooks();
   const byName = (group: string, plural: string) => [...registries.values()].find((g) => g.info.group === group && g.info.plural === plural)!;
   const priority = priorityAdmission(() => byName('scheduling.k8s.io', 'priorityclasses'));
+  const defaultStorageClass = defaultStorageClassAdmission(() => byName('storage.k8s.io', 'storageclasses'));
+  const admission: Record<string, ResourceHooks> = { services: services.hooks, pods: priority, persistentvolumeclaims: defaultStorageClass };
   for (const r of resources) {
     if (!isStored(r)) continue;
-    const hooks = r.group === '' && r.plural === 'services' ? services.hooks : r.group === '' && r.plural === 'pods' ? priority : undefined;
+    const hooks = r.group === '' ? admission[r.plural] : undefined;
     registries.set(r, new GenericRegistry(r, strategyFor(r.group, r.plural), backend, cacher, hooks));
   }
   const servicesRegistry = [...registries.values()].find((g) => g.info.group === '' && g.info.plural === 'services')!;

@@ -6,7 +6,7 @@ import { endpointSlicePrinter, endpointsPrinter, servicePrinter } from './networ
 import { eventPrinter } from './events.ts';
 import { nodePrinter } from './nodes.ts';
 import { podPrinter } from './pods.ts';
-import { persistentVolumeClaimPrinter, persistentVolumePrinter } from './storage.ts';
+import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage.ts';
 import type { Printer } from './types.ts';
 
 export type { Cell, CellTemplate, ColumnDefinition, Printer, RowCondition } from './types.ts';
@@ -35,6 +35,7 @@ const printers = new Map<string, Printer>([
   ['apps/controllerrevisions', controllerRevisionPrinter],
   ['coordination.k8s.io/leases', leasePrinter],
   ['discovery.k8s.io/endpointslices', endpointSlicePrinter],
+  ['storage.k8s.io/storageclasses', storageClassPrinter],
   // events.k8s.io shares core Events' storage and printer upstream.
   ['events.k8s.io/events', eventPrinter],
 ]);

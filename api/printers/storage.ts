@@ -101,3 +101,34 @@ export const persistentVolumeClaimPrinter = printer({
     ];
   },
 });
+
+const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
+const BETA_DEFAULT_CLASS_ANNOTATION = 'storageclass.beta.kubernetes.io/is-default-class';
+
+interface StorageClassWire {
+  metadata: VolumeMeta;
+  provisioner?: string;
+  reclaimPolicy?: string;
+  volumeBindingMode?: string;
+  allowVolumeExpansion?: boolean;
+}
+
+export const storageClassPrinter = printer({
+  columns: columns(
+    NAME,
+    column('Provisioner', 'string', 'Indicates the type of the provisioner.'),
+    column('ReclaimPolicy', 'string', 'Indicates the type of the reclaim policy.'),
+    column('VolumeBindingMode', 'string', 'Indicates when volume binding and dynamic provisioning should occur.'),
+    column('AllowVolumeExpansion', 'string', 'Shows whether the storage class allow volume expand.'),
+    AGE,
+  ),
+  cells(obj: KubeObject): CellTemplate[] {
+    const sc = obj as unknown as StorageClassWire;
+    const ann = sc.metadata.annotations ?? {};
+    const isDefault = ann[DEFAULT_CLASS_ANNOTATION] === 'true' || ann[BETA_DEFAULT_CLASS_ANNOTATION] === 'true';
+    return [
+      (sc.metadata.name ?? '') + (isDefault ? ' (default)' : ''), sc.provisioner ?? '', sc.reclaimPolicy ?? 'Delete',
+      sc.volumeBindingMode ?? 'Immediate', String(sc.allowVolumeExpansion ?? false), age(sc.metadata.creationTimestamp),
+    ];
+  },
+});

@@ -13,6 +13,7 @@ import { Cache } from './cache.ts';
 import { Framework, type ProfilePlugins } from './framework/runtime.ts';
 import { Code, CycleState, Status, type Handle, type Listers, type NodeInfo, type Pod, type Snapshot } from './framework/types.ts';
 import { SchedulingQueue, podKey, type QueueOptions, type QueuedPodInfo } from './queue.ts';
+import type { BindVolumes } from './plugins/volumebinding.ts';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -25,6 +26,8 @@ export interface SchedulerServices {
   bind(pod: Pod, nodeName: string): Promise<void>;
   deletePod(pod: Pod): Promise<void>;
   setNominatedNodeName(pod: Pod, nodeName: string): Promise<void>;
+  /** VolumeBinding's PreBind writes: PVs claimed for the pod's claims, claims marked for provisioning on the node. */
+  bindVolumes: BindVolumes;
   framework(): Framework;
 }
 
@@ -43,6 +46,8 @@ export interface SchedulerOptions {
 interface FitDiagnosis { numAllNodes: number; statuses: Map<string, Status>; preFilterMsg?: string; postFilterMsg?: string }
 
 const pods = resource('pods');
+const ANN_BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
+const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
 const isTerminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const nowTime = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
@@ -186,6 +191,28 @@ export class Scheduler {
       },
       setNominatedNodeName: async (pod, nodeName) => {
         await this.client.patch(pods, pod.metadata?.namespace, pod.metadata?.name ?? '', 'merge', { status: { nominatedNodeName: nodeName } }, { subresource: 'status' });
+      },
+      bindVolumes: async (_pod, nodeName, bindings, provisions) => {
+        // upstream bindAPIUpdate: the PV controller completes what these writes start.
+        for (const { pv, pvc } of bindings) {
+          const live = (this.pvInformer.get(pv.metadata?.name ?? '') ?? pv) as typeof pv;
+          const ref = live.spec?.claimRef;
+          if (ref?.uid === pvc.metadata?.uid && ref?.name === pvc.metadata?.name && ref?.namespace === pvc.metadata?.namespace) continue;
+          await this.client.update(resource('persistentvolumes'), undefined, live.metadata?.name ?? '', {
+            ...live,
+            metadata: { ...live.metadata, annotations: { ...live.metadata?.annotations, [ANN_BOUND_BY_CONTROLLER]: 'yes' } },
+            spec: {
+              ...live.spec,
+              claimRef: { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: pvc.metadata?.namespace, name: pvc.metadata?.name, uid: pvc.metadata?.uid, resourceVersion: pvc.metadata?.resourceVersion },
+            },
+          });
+        }
+        for (const pvc of provisions) {
+          if (pvc.metadata?.annotations?.[ANN_SELECTED_NODE] === nodeName) continue;
+          await this.client.patch(resource('persistentvolumeclaims'), pvc.metadata?.namespace, pvc.metadata?.name ?? '', 'merge', {
+            metadata: { uid: pvc.metadata?.uid, annotations: { [ANN_SELECTED_NODE]: nodeName } },
+          });
+        }
       },
       framework: () => this.frameworks.get(DEFAULT_SCHEDULER_NAME) ?? [...this.frameworks.values()][0],
     };

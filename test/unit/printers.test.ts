@@ -63,6 +63,7 @@ describe('printers: column definitions', () => {
     ['apps', 'controllerrevisions', ['Name', 'Controller', 'Revision', 'Age']],
     ['coordination.k8s.io', 'leases', ['Name', 'Holder', 'Age']],
     ['discovery.k8s.io', 'endpointslices', ['Name', 'AddressType', 'Ports', 'Endpoints', 'Age']],
+    ['storage.k8s.io', 'storageclasses', ['Name', 'Provisioner', 'ReclaimPolicy', 'VolumeBindingMode', 'AllowVolumeExpansion', 'Age']],
   ];
   for (const [group, resource, names] of expected) {
     it(`${group || 'core'}/${resource}`, () => expect(headers(printer(group, resource))).to.deep.equal(names));

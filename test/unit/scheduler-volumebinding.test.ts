@@ -43,6 +43,7 @@ function pv(name: string, o: { class?: string; size?: string; hosts?: string[]; 
 
 const classes: Record<string, V1StorageClass> = {
   local: { metadata: { name: 'local' }, provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: 'WaitForFirstConsumer' },
+  'local-path': { metadata: { name: 'local-path' }, provisioner: 'skiff.dev/local-path', volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete' },
   dynamic: { metadata: { name: 'dynamic' }, provisioner: 'csi.example.com', volumeBindingMode: 'WaitForFirstConsumer', allowedTopologies: [{ matchLabelExpressions: [{ key: 'zone', values: ['a'] }] }] },
   immediate: { metadata: { name: 'immediate' }, provisioner: 'csi.example.com', volumeBindingMode: 'Immediate' },
 };
@@ -54,6 +55,17 @@ function listers(claims: V1PersistentVolumeClaim[], pvs: V1PersistentVolume[]): 
     storageClass: (name) => classes[name] as unknown as Record<string, unknown> | undefined,
     pvs: () => pvs as Record<string, unknown>[],
   };
+}
+
+/** The PV controller's binding, on the fixtures: claimRef, phases, volumeName and bind-completed. */
+function bindClaim(claims: V1PersistentVolumeClaim[], pvs: V1PersistentVolume[], claimName: string, pvName: string): void {
+  const c = claims.find((x) => x.metadata?.name === claimName)!;
+  const v = pvs.find((x) => x.metadata?.name === pvName)!;
+  v.spec!.claimRef = { name: claimName, namespace: 'default', uid: c.metadata?.uid };
+  v.status = { phase: 'Bound' };
+  c.spec!.volumeName = pvName;
+  c.metadata!.annotations = { ...c.metadata?.annotations, 'pv.kubernetes.io/bind-completed': 'yes' };
+  c.status = { phase: 'Bound' };
 }
 
 const withClaims = (...names: string[]): PodOptions => ({ volumes: names.map((n, i) => ({ name: `v${i}`, persistentVolumeClaim: { claimName: n } })) });
@@ -136,6 +148,17 @@ describe('VolumeBinding filter', () => {
       want: { node1: [S, []], node2: [R, [vb.ERR_REASON_BIND_CONFLICT]] },
     },
     {
+      name: 'no PV, and a provisioning class without topology admits every node',
+      pod: withClaims('pvc-a'), claims: [pvc('pvc-a', { class: 'local-path' })], pvs: [],
+      want: { node1: [S, []], node2: [S, []] },
+    },
+    {
+      name: 'a bound provisioned claim keeps its PV on the node it was made for',
+      pod: withClaims('pvc-a'), claims: [pvc('pvc-a', { class: 'local-path', volumeName: 'pvc-uid-a', bound: true, annotations: { 'volume.kubernetes.io/selected-node': 'node2' } })],
+      pvs: [pv('pvc-uid-a', { class: 'local-path', hosts: ['node2'], claim: 'pvc-a', phase: 'Bound' })],
+      want: { node1: [R, [vb.ERR_REASON_NODE_CONFLICT]], node2: [S, []] }, wantNodeNames: ['node2'],
+    },
+    {
       name: 'a claim already provisioning for node2',
       pod: withClaims('pvc-a'), claims: [pvc('pvc-a', { class: 'dynamic', annotations: { 'volume.kubernetes.io/selected-node': 'node2' } })], pvs: [],
       want: { node1: [R, [vb.ERR_REASON_BIND_CONFLICT]], node2: [R, [vb.ERR_REASON_BIND_CONFLICT]] },
@@ -163,6 +186,8 @@ describe('VolumeBinding filter', () => {
     const pl = vb.factory(fakeHandle(ns, listers(claims, pvs)), {
       bindVolumes: async (p: { metadata?: { name?: string } }, nodeName: string, bindings: vb.VolumeBinding[], provisions: unknown[]) => {
         calls.push(`${p.metadata?.name}@${nodeName}: ${bindings.map((b) => `${b.pvc.metadata?.name}->${b.pv.metadata?.name}`).join(',')} +${provisions.length}`);
+        // What the PV controller then does: PreBind waits for it.
+        for (const b of bindings) bindClaim(claims, pvs, b.pvc.metadata?.name ?? '', b.pv.metadata?.name ?? '');
       },
     });
     const state = new CycleState();
@@ -187,5 +212,68 @@ describe('VolumeBinding filter', () => {
     expect(runFilter(pl, pb, ns).statuses.get('node1')?.reasons).to.deep.equal([vb.ERR_REASON_BIND_CONFLICT]);
     pl.unreserve(first, pa, 'node1');
     expect(runFilter(pl, pb, ns).statuses.get('node1')?.code).to.equal(Code.Success);
+  });
+  describe('PreBind waits for the PV controller', () => {
+    const provisionRun = async (claims: V1PersistentVolumeClaim[], pvs: V1PersistentVolume[], bindVolumes: vb.BindVolumes, bindTimeoutSeconds = 5) => {
+      const ns = nodes();
+      const pl = vb.factory(fakeHandle(ns, listers(claims, pvs)), { bindVolumes, bindTimeoutSeconds, pollIntervalMs: 5 });
+      const state = new CycleState();
+      const p = pod('p', withClaims('pvc-a'));
+      expect(runFilter(pl, p, ns, state).statuses.get('node1')?.code).to.equal(Code.Success);
+      if (!isReserve(pl) || !isPreBind(pl)) throw new Error('Reserve and PreBind expected');
+      pl.reserve(state, p, 'node1');
+      return pl.preBind(state, p, 'node1');
+    };
+
+    it('marks a claim to provision with the node, then succeeds once a volume on that node is bound', async () => {
+      const claims = [pvc('pvc-a', { class: 'local-path' })];
+      const pvs: V1PersistentVolume[] = [];
+      const provisioned: string[] = [];
+      const st = await provisionRun(claims, pvs, async (_p, nodeName, bindings, provisions) => {
+        expect(bindings).to.deep.equal([]);
+        for (const c of provisions) {
+          provisioned.push(`${c.metadata?.name}@${nodeName}`);
+          claims[0].metadata!.annotations = { ...claims[0].metadata?.annotations, 'volume.kubernetes.io/selected-node': nodeName };
+          // The provisioner and the binder answer a little later.
+          setTimeout(() => {
+            pvs.push(pv('pvc-uid-a', { class: 'local-path', hosts: [nodeName] }));
+            bindClaim(claims, pvs, 'pvc-a', 'pvc-uid-a');
+          }, 30);
+        }
+      });
+      expect(provisioned).to.deep.equal(['pvc-a@node1']);
+      expect(st.code, st.message()).to.equal(Code.Success);
+    });
+
+    it('fails when the claim is bound to a volume that does not admit the node', async () => {
+      const claims = [pvc('pvc-a', { class: 'local-path' })];
+      const pvs: V1PersistentVolume[] = [];
+      const st = await provisionRun(claims, pvs, async (_p, nodeName) => {
+        claims[0].metadata!.annotations = { 'volume.kubernetes.io/selected-node': nodeName };
+        pvs.push(pv('elsewhere', { class: 'local-path', hosts: ['node2'] }));
+        bindClaim(claims, pvs, 'pvc-a', 'elsewhere');
+      });
+      expect(st.code).to.equal(Code.Error);
+      expect(st.message()).to.contain('does not admit node "node1"');
+    });
+
+    it('fails when the selected-node annotation is taken away (provisioning gave up)', async () => {
+      const claims = [pvc('pvc-a', { class: 'local-path' })];
+      const st = await provisionRun(claims, [], async (_p, nodeName) => {
+        claims[0].metadata!.annotations = { 'volume.kubernetes.io/selected-node': nodeName };
+        setTimeout(() => { claims[0].metadata!.annotations = {}; }, 30);
+      });
+      expect(st.code).to.equal(Code.Error);
+      expect(st.message()).to.contain('no longer to be provisioned on node "node1"');
+    });
+
+    it('gives up after bindTimeoutSeconds', async () => {
+      const claims = [pvc('pvc-a', { class: 'local-path' })];
+      const st = await provisionRun(claims, [], async (_p, nodeName) => {
+        claims[0].metadata!.annotations = { 'volume.kubernetes.io/selected-node': nodeName };
+      }, 0.05);
+      expect(st.code).to.equal(Code.Error);
+      expect(st.message()).to.contain('timed out');
+    });
   });
 });

@@ -34,6 +34,5 @@ export const GENERIC_KINDS: readonly [string, { status: boolean; generation: boo
   ['scheduling.k8s.io/priorityclasses', { status: false, generation: false }],
   ['storage.k8s.io/csidrivers', { status: false, generation: false }],
   ['storage.k8s.io/csinodes', { status: false, generation: false }],
-  ['storage.k8s.io/storageclasses', { status: false, generation: false }],
   ['storage.k8s.io/volumeattachments', { status: true, generation: false }],
 ];

@@ -21,6 +21,7 @@ import { secretStrategy } from './secrets.ts';
 import { serviceAccountStrategy } from './serviceaccounts.ts';
 import { serviceStrategy } from './services.ts';
 import { statefulSetStrategy } from './statefulsets.ts';
+import { storageClassStrategy } from './storageclasses.ts';
 import type { Strategy } from './strategy.ts';
 
 export type { DeleteOptions, Strategy } from './strategy.ts';
@@ -52,6 +53,7 @@ const strategies = new Map<string, Strategy>([
   ['events.k8s.io/events', eventV1Strategy],
   ['discovery.k8s.io/endpointslices', endpointSliceStrategy],
   ['coordination.k8s.io/leases', leaseStrategy],
+  ['storage.k8s.io/storageclasses', storageClassStrategy],
 ]);
 
 for (const [key, opts] of GENERIC_KINDS) strategies.set(key, genericStrategy(opts));

@@ -5,8 +5,10 @@
 // (PV node affinity); an unbound WaitForFirstConsumer claim needs an Available PV of its
 // class, size, access modes and selector that admits the node, or else a class that can
 // provision there. Reserve remembers the PVs picked for the chosen node so later pods do
-// not pick them too; PreBind hands the bindings to an injected bindVolumes (the scheduler's
-// API writes), or, without one, leaves them to a later PV controller (TODO).
+// not pick them too. PreBind hands the decisions to an injected bindVolumes (the scheduler's
+// API writes: claimRef on the chosen PVs, selected-node on claims to provision), then waits
+// until the PV controller (and a provisioner) have bound every claim, so that the pod is
+// bound to the node only once its volumes are there.
 
 import type { V1PersistentVolume, V1PersistentVolumeClaim, V1StorageClass } from '@kubernetes/client-node';
 import { quantityValue } from '../../registry/validation/quantity.ts';
@@ -36,8 +38,12 @@ export interface VolumeBinding { pv: PV; pvc: PVC }
 /** What the scheduler does with the decisions in PreBind: bind PVs to claims, mark claims for provisioning on the node. */
 export type BindVolumes = (pod: Pod, nodeName: string, bindings: VolumeBinding[], provisions: PVC[]) => Promise<void>;
 
-/** VolumeBindingArgs, plus the injected API writes. */
-export type VolumeBindingArgs = { bindTimeoutSeconds?: number; bindVolumes?: BindVolumes };
+/** VolumeBindingArgs, plus the injected API writes and how often PreBind looks for the bindings. */
+export type VolumeBindingArgs = { bindTimeoutSeconds?: number; bindVolumes?: BindVolumes; pollIntervalMs?: number };
+
+/** Upstream waits 600 s for volumes to bind; a local cluster binds in seconds or not at all. */
+export const DEFAULT_BIND_TIMEOUT_SECONDS = 120;
+const DEFAULT_POLL_INTERVAL_MS = 100;
 
 const claimClass = (c: PVC) => c.metadata?.annotations?.[ANN_STORAGE_CLASS] ?? c.spec?.storageClassName ?? '';
 const volumeClass = (v: PV) => v.metadata?.annotations?.[ANN_STORAGE_CLASS] ?? v.spec?.storageClassName ?? '';
@@ -156,6 +162,47 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
     return true;
   }
 
+  /**
+   * Whether every claim the pod's decisions touch is bound, on a volume that admits the node
+   * (upstream checkBindings); throws when a decision can no longer come true.
+   */
+  function bindingsDone(pod: Pod, nodeName: string, d: PodVolumes, marked: Set<string>): boolean {
+    const ns = pod.metadata?.namespace ?? 'default';
+    const node = handle.snapshot().get(nodeName)?.node;
+    let done = true;
+    const check = (want: PVC, pvName: string | undefined) => {
+      const name = want.metadata?.name ?? '';
+      const c = listers.pvc(ns, name) as PVC | undefined;
+      if (!c || c.metadata?.uid !== want.metadata?.uid) throw new Error(`persistentvolumeclaim "${name}" was deleted or replaced while binding`);
+      if (pvName !== undefined) {
+        const v = listers.pv(pvName) as PV | undefined;
+        if (!v) throw new Error(`persistentvolume "${pvName}" was deleted while binding`);
+        if (v.spec?.claimRef && !isVolumeBoundToClaim(v, c)) throw new Error(`persistentvolume "${pvName}" was bound to another claim`);
+      } else if (!c.spec?.volumeName) {
+        // The cache shows our selected-node write a moment later; once shown, it must stay.
+        if (c.metadata?.annotations?.[ANN_SELECTED_NODE] === nodeName) marked.add(name);
+        else if (marked.has(name)) throw new Error(`persistentvolumeclaim "${name}" is no longer to be provisioned on node "${nodeName}"`);
+      }
+      if (!isFullyBound(c)) { done = false; return; }
+      const v = listers.pv(c.spec?.volumeName ?? '') as PV | undefined;
+      if (!v) { done = false; return; }
+      if (node && !pvAdmits(v, node)) throw new Error(`persistentvolume "${v.metadata?.name ?? ''}" of claim "${name}" does not admit node "${nodeName}"`);
+    };
+    for (const b of d.bindings) check(b.pvc, b.pv.metadata?.name ?? '');
+    for (const c of d.provisions) check(c, undefined);
+    return done;
+  }
+
+  async function waitForBindings(pod: Pod, nodeName: string, d: PodVolumes): Promise<void> {
+    const deadline = Date.now() + (args.bindTimeoutSeconds ?? DEFAULT_BIND_TIMEOUT_SECONDS) * 1000;
+    const interval = args.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    const marked = new Set<string>();
+    while (!bindingsDone(pod, nodeName, d, marked)) {
+      if (Date.now() >= deadline) throw new Error('binding volumes: timed out waiting for the condition');
+      await new Promise((r) => setTimeout(r, interval));
+    }
+  }
+
   return {
     name: NAME,
 
@@ -272,10 +319,11 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
     async preBind(cs, pod, nodeName) {
       const d = cs.read<VolumeState>(STATE_KEY)?.podVolumesByNode.get(nodeName);
       if (!d || (d.bindings.length === 0 && d.provisions.length === 0)) return Status.success();
-      // TODO: without an injected bindVolumes the claims stay unbound until a PV controller binds them.
+      // Without API writes (a bare test profile) there is nothing to hand the decisions to.
       if (!args.bindVolumes) return Status.success();
       try {
         await args.bindVolumes(pod, nodeName, d.bindings, d.provisions);
+        await waitForBindings(pod, nodeName, d);
         return Status.success();
       } catch (e) {
         return Status.error((e as Error).message);
