@@ -210,7 +210,7 @@ describe('StatefulSet controller', function () {
     const set = await client.create<StsObj>(statefulsets, NS, sts('ret', 1, { spec: { podManagementPolicy: 'Parallel', volumeClaimTemplates: [claimTemplate], persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' } } }));
     const claim = await until('vol-ret-0 owned by the set', async () => {
       const c = await client.get<{ metadata: { ownerReferences?: { uid: string; kind: string; controller?: boolean }[] } }>(pvcs, NS, 'vol-ret-0');
-      return c.metadata.ownerReferences?.length && c;
+      return (c.metadata.ownerReferences?.length ?? 0) > 0 && c;
     });
     expect(claim.metadata.ownerReferences).to.have.length(1);
     expect(claim.metadata.ownerReferences?.[0]).to.include({ kind: 'StatefulSet', uid: set.metadata.uid, controller: true });
