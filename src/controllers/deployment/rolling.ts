@@ -3,7 +3,7 @@
 // unhealthy old pods go first, as they count against availability anyway.
 
 import {
-  activeReplicaSets, byCreation, deploymentComplete, maxUnavailable, newRSNewReplicas, replicasOf, sumAvailableReplicas, sumReplicas,
+  activeReplicaSets, byCreation, deploymentComplete, maxUnavailable, newRSNewReplicas, replicasOf, sumAvailableKept, sumReplicas,
   type Deployment, type ReplicaSet,
 } from './util.ts';
 import { cleanupDeployment, getAllReplicaSetsAndSyncRevision, scaleReplicaSetAndRecordEvent, type SyncContext } from './sync.ts';
@@ -55,7 +55,8 @@ async function cleanupUnhealthyReplicas(ctx: SyncContext, oldRSs: ReplicaSet[], 
     const rs = sets[i];
     const replicas = rs.spec.replicas ?? 1;
     const available = rs.status?.availableReplicas ?? 0;
-    if (replicas === 0 || replicas === available) continue;
+    // available > replicas: the set's controller has not caught up with its last scale-down yet.
+    if (replicas === 0 || replicas <= available) continue;
     const n = Math.min(maxCleanup - total, replicas - available);
     const [, stored] = await scaleReplicaSetAndRecordEvent(ctx, rs, replicas - n, d);
     total += n;
@@ -64,10 +65,10 @@ async function cleanupUnhealthyReplicas(ctx: SyncContext, oldRSs: ReplicaSet[], 
   return [sets, total];
 }
 
-/** Shrink old sets, oldest first, while more than the minimum would remain available. */
+/** Shrink old sets, oldest first, while more than the minimum would remain available (pods being deleted not counted). */
 async function scaleDownOldReplicaSetsForRollingUpdate(ctx: SyncContext, allRSs: ReplicaSet[], oldRSs: ReplicaSet[], d: Deployment): Promise<number> {
   const minAvailable = replicasOf(d) - maxUnavailable(d);
-  const available = sumAvailableReplicas(allRSs);
+  const available = sumAvailableKept(allRSs);
   if (available <= minAvailable) return 0;
   const budget = available - minAvailable;
   let total = 0;

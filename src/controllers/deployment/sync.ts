@@ -10,7 +10,7 @@ import {
   POD_TEMPLATE_HASH_LABEL, REASON, REVISION_ANNOTATION, activeReplicaSets, byRevision, calculateStatus, computeHash, equalIgnoreHash,
   findActiveOrLatest, findNewReplicaSet, findOldReplicaSets, getCondition, hasProgressDeadline, hasRevisionHistoryLimit, isRollingUpdate,
   isSaturated, maxRevision, maxSurge, newCondition, newRSNewReplicas, proportionalSizes, replicasAnnotationsNeedUpdate, replicasOf,
-  setCondition, setDeploymentRevision, setNewReplicaSetAnnotations, setReplicasAnnotations, statusEqual, desiredReplicasAnnotation,
+  setCondition, setDeploymentRevision, setNewReplicaSetAnnotations, setReplicasAnnotations, statusEqual, desiredReplicasAnnotation, wireStatus,
   type Deployment, type ReplicaSet,
 } from './util.ts';
 
@@ -33,7 +33,9 @@ export const deploymentRef = (d: Deployment) => referenceTo(d, 'Deployment', 'ap
 
 /** Write d's status; d takes the stored resourceVersion so later writes of this sync do not conflict. */
 export async function updateDeploymentStatus(ctx: SyncContext, d: Deployment): Promise<void> {
-  const stored = await ctx.client.update<Deployment>(deployments, d.metadata.namespace, d.metadata.name, d, 'status');
+  // Zero counts are omitted on the wire, as upstream's omitempty fields.
+  const body = { ...d, status: wireStatus(d.status) };
+  const stored = await ctx.client.update<Deployment>(deployments, d.metadata.namespace, d.metadata.name, body, 'status');
   d.metadata.resourceVersion = stored.metadata.resourceVersion;
 }
 

@@ -380,11 +380,26 @@ export function proportionalSizes(d: Deployment, active: ReplicaSet[]): { sets: 
   return { sets, sizes, operation };
 }
 
+/**
+ * Pods the sets may be running: a set scaled down still runs the pods its controller has not
+ * deleted yet (status.replicas), so counting them keeps a rollout within replicas + maxSurge
+ * pods at every moment, not only in the sets' specs.
+ */
+export const sumPodsRunning = (sets: (ReplicaSet | undefined)[]): number =>
+  sets.reduce((n, rs) => n + (rs ? Math.max(rsReplicas(rs), rs.status?.replicas ?? 0) : 0), 0);
+
+/**
+ * Available pods the sets will keep: a set scaled down below its available count is about to
+ * lose the difference, so it counts no more than its spec.
+ */
+export const sumAvailableKept = (sets: (ReplicaSet | undefined)[]): number =>
+  sets.reduce((n, rs) => n + (rs ? Math.min(rsReplicas(rs), rs.status?.availableReplicas ?? 0) : 0), 0);
+
 /** The new set's next size in a rollout (upstream NewRSNewReplicas). */
 export function newRSNewReplicas(d: Deployment, allRSs: ReplicaSet[], newRS: ReplicaSet): number {
   if (!isRollingUpdate(d)) return replicasOf(d);
   const surge = scaledValue(d.spec.strategy?.rollingUpdate?.maxSurge ?? 0, replicasOf(d), true);
-  const current = sumReplicas(allRSs);
+  const current = sumPodsRunning(allRSs);
   const maxTotal = replicasOf(d) + surge;
   if (current >= maxTotal) return rsReplicas(newRS);
   const up = Math.min(maxTotal - current, replicasOf(d) - rsReplicas(newRS));
