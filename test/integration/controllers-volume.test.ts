@@ -165,6 +165,37 @@ describe('persistent volumes: binder and local-path provisioner', function () {
     });
   });
 
+  describe('static local volumes, WaitForFirstConsumer binding', () => {
+    it('binds the claim to the local volume the scheduler picks, and the pod goes to its node', async () => {
+      await client.create(storageClasses, undefined, {
+        apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local-static' }, provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: 'WaitForFirstConsumer',
+      });
+      const node = skiff.nodeNames[2];
+      await client.create(pvs, undefined, {
+        ...pv('local-on-node', { cls: 'local-static', size: '2Gi' }),
+        spec: {
+          ...pv('x', { cls: 'local-static', size: '2Gi' }).spec,
+          nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] }] } },
+        },
+      });
+      await until('local-on-node Available', async () => (await getPV('local-on-node')).status?.phase === 'Available');
+      await client.create(pvcs, 'default', pvc('local-claim', { cls: 'local-static', size: '1Gi' }));
+      await until('the WaitForFirstConsumer event', async () => (await claimEvents('local-claim')).some((e) => e.reason === 'WaitForFirstConsumer'));
+      expect((await getPVC('local-claim')).status?.phase).to.equal('Pending');
+      await client.create(pods, 'default', {
+        metadata: { name: 'local-user' },
+        spec: { containers: [{ name: 'c', image: 'registry.local/pause:3.10' }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'local-claim' } }] },
+      });
+      const p = await until('local-user scheduled', async () => { const x = await client.get<{ spec: { nodeName?: string } }>(pods, 'default', 'local-user'); return x.spec.nodeName ? x : undefined; });
+      expect(p.spec.nodeName).to.equal(node);
+      const c = await getPVC('local-claim');
+      expect(c.status?.phase).to.equal('Bound');
+      expect(c.spec.volumeName).to.equal('local-on-node');
+      expect((await getPV('local-on-node')).metadata.annotations).to.include({ 'pv.kubernetes.io/bound-by-controller': 'yes' });
+      await client.delete(pods, 'default', 'local-user', { gracePeriodSeconds: 0 });
+    });
+  });
+
   describe('local-path: WaitForFirstConsumer and dynamic provisioning', () => {
     let volumeName = '';
 
