@@ -91,7 +91,7 @@ describe('Garbage collector', function () {
     expect(a?.metadata.deletionTimestamp).to.be.a('string');
     expect(a?.metadata.finalizers).to.include('foregroundDeletion');
     // The middle is deleted in foreground too, and the leaf is being deleted.
-    const b = await until('fg-b deleting in foreground', async () => { const o = await getCm('fg-b'); return o?.metadata.deletionTimestamp && o; });
+    const b = await until('fg-b deleting in foreground', async () => { const o = await getCm('fg-b'); return o?.metadata.deletionTimestamp ? o : undefined; });
     expect(b.metadata.finalizers).to.include('foregroundDeletion');
     await until('fg-c marked for deletion', async () => !!(await getCm('fg-c'))?.metadata.deletionTimestamp);
     await gone('fg-c2');
