@@ -18,6 +18,7 @@ import { GenericRegistry, type ResourceHooks } from './registry/generic.ts';
 import { strategyFor } from './registry/strategies/index.ts';
 import { serviceHooks } from './registry/services.ts';
 import { ensureSystemPriorityClasses, priorityAdmission } from './registry/priority.ts';
+import { chainHooks, defaultTolerationSecondsAdmission } from './registry/tolerations.ts';
 import { defaultStorageClassAdmission } from './registry/defaultstorageclass.ts';
 import { advertiseAddress, ensureSystemNamespaces, reconcileKubernetesService } from './server/bootstrap.ts';
 import type { KubeObject } from './registry/object.ts';
@@ -43,6 +44,11 @@ export interface SkiffOptions {
   tokenAuthFile?: string;
   /** How long the revision log is kept for watch resume (default 5 minutes). */
   retainWindowMs?: number;
+  /**
+   * tolerationSeconds of the not-ready and unreachable NoExecute tolerations that admission gives
+   * pods without them (upstream --default-not-ready/unreachable-toleration-seconds; default 300).
+   */
+  defaultTolerationSeconds?: number;
   bookmarkIntervalMs?: number;
   /** Resolve only once the kubernetes Service and its endpoints are reconciled (default true). */
   waitForBootstrap?: boolean;
@@ -124,8 +130,9 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   const services = serviceHooks();
   const byName = (group: string, plural: string) => [...registries.values()].find((g) => g.info.group === group && g.info.plural === plural)!;
   const priority = priorityAdmission(() => byName('scheduling.k8s.io', 'priorityclasses'));
+  const tolerations = defaultTolerationSecondsAdmission({ notReadySeconds: options.defaultTolerationSeconds, unreachableSeconds: options.defaultTolerationSeconds });
   const defaultStorageClass = defaultStorageClassAdmission(() => byName('storage.k8s.io', 'storageclasses'));
-  const admission: Record<string, ResourceHooks> = { services: services.hooks, pods: priority, persistentvolumeclaims: defaultStorageClass };
+  const admission: Record<string, ResourceHooks> = { services: services.hooks, pods: chainHooks(priority, tolerations), persistentvolumeclaims: defaultStorageClass };
   for (const r of resources) {
     if (!isStored(r)) continue;
     const hooks = r.group === '' ? admission[r.plural] : undefined;
