@@ -3,11 +3,25 @@
 // asked for, then their workers. One line per controller.
 
 import type { Controller, ControllerContext } from './framework/controller.ts';
+import { newDeploymentController } from './deployment/controller.ts';
+import { newGarbageCollectorController } from './garbagecollector.ts';
 import { newReplicaSetController, newReplicationControllerManager } from './replicaset.ts';
+import { newRootCACertPublisher } from './rootcacert.ts';
+import { newServiceAccountController } from './serviceaccount.ts';
+import { newStatefulSetController } from './statefulset/index.ts';
+import { newLocalPathProvisionerController } from './volume/localpath.ts';
+import { newPersistentVolumeBinderController } from './volume/binder.ts';
 
 export type ControllerFactory = (ctx: ControllerContext) => Controller | Promise<Controller>;
 
 export const CONTROLLERS: Record<string, ControllerFactory> = {
+  deployment: newDeploymentController,
   replicaset: newReplicaSetController,
   replicationcontroller: newReplicationControllerManager,
+  statefulset: newStatefulSetController,
+  garbagecollector: newGarbageCollectorController,
+  serviceaccount: newServiceAccountController,
+  'root-ca-cert-publisher': newRootCACertPublisher,
+  'persistentvolume-binder': newPersistentVolumeBinderController,
+  'local-path-provisioner': newLocalPathProvisionerController,
 };
