@@ -11,11 +11,22 @@ import { RestClient, isNotFound, resource } from '../../src/client/rest.ts';
 import { newGarbageCollectorController } from '../../src/controllers/garbagecollector.ts';
 import { newNamespaceController } from '../../src/controllers/namespace.ts';
 import { sleep } from '../helpers.ts';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 const configmaps = resource('configmaps');
 const pods = resource('pods');
 const replicasets = resource('apps/replicasets');
 const NS = 'default';
+const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
+
+function kubectl(skiff: Skiff, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(KUBECTL, ['--kubeconfig', skiff.kubeconfigPath, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });
+    });
+  });
+}
 
 interface Ref { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }
 interface Obj { metadata: { name: string; uid: string; resourceVersion?: string; deletionTimestamp?: string; finalizers?: string[]; ownerReferences?: Ref[] }; spec?: { nodeName?: string } }
@@ -203,6 +214,23 @@ describe('Garbage collector', function () {
     await delCm('late-owner');
     await cm('late-dep', [ref('ConfigMap', o)]);
     await gone('late-dep');
+  });
+
+  it('kubectl delete --cascade=orphan and --cascade=foreground', async function () {
+    if (!existsSync(KUBECTL)) this.skip();
+    const [, b] = await chain('ko');
+    const orphan = await kubectl(skiff, ['delete', 'configmap', 'ko-a', '-n', NS, '--cascade=orphan']);
+    expect(orphan.code, orphan.stderr).to.equal(0);
+    expect(orphan.stdout).to.match(/configmap "ko-a" deleted/);
+    await gone('ko-a');
+    await until('ko-b orphaned', async () => { const o = await getCm('ko-b'); return o && !o.metadata.ownerReferences; });
+    // Foreground: kubectl waits for the owner, which goes only after its dependents.
+    const fg = await kubectl(skiff, ['delete', 'configmap', 'ko-b', '-n', NS, '--cascade=foreground']);
+    expect(fg.code, fg.stderr).to.equal(0);
+    expect(await getCm('ko-b')).to.equal(undefined);
+    expect(await getCm('ko-c')).to.equal(undefined);
+    expect(await getCm('ko-c2')).to.equal(undefined);
+    expect(b.metadata.uid).to.be.a('string');
   });
 
   for (const policy of ['Foreground', 'Background']) {

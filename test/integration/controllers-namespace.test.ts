@@ -11,6 +11,8 @@ import { RestClient, apiErrorCode, isNotFound, resource } from '../../src/client
 import { newGarbageCollectorController } from '../../src/controllers/garbagecollector.ts';
 import { newNamespaceController } from '../../src/controllers/namespace.ts';
 import { sleep } from '../helpers.ts';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 const namespaces = resource('namespaces');
 const configmaps = resource('configmaps');
@@ -141,6 +143,23 @@ describe('Namespace controller', function () {
     const ms = Date.now() - t0;
     console.log(`      namespace with 100 objects (10 running pods) gone in ${ms} ms`);
     expect(ms).to.be.below(90_000);
+  });
+
+  it('kubectl delete namespace waits until the namespace and its content are gone', async function () {
+    const bin = process.env.KUBECTL ?? '/usr/bin/kubectl';
+    if (!existsSync(bin)) this.skip();
+    const ns = 'nsdel-kubectl';
+    await client.create(namespaces, undefined, { metadata: { name: ns } });
+    await client.create(configmaps, ns, { metadata: { name: 'cm' } });
+    await client.create(pods, ns, { metadata: { name: 'p' }, spec: podSpec });
+    await until('pod running', async () => (await client.get<Obj>(pods, ns, 'p')).status?.phase === 'Running');
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(bin, ['--kubeconfig', skiff.kubeconfigPath, 'delete', 'namespace', ns], { timeout: 90_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? 1 : 0, stdout, stderr }));
+    });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/namespace "nsdel-kubectl" deleted/);
+    expect(await getNs(ns)).to.equal(undefined);
   });
 
   it('a namespace whose content is all gone already is finalized at once; an active one is left alone', async () => {
