@@ -277,4 +277,17 @@ describe('persistent volumes: binder and local-path provisioner', function () {
       expect((await getPVC('unplaceable')).status?.phase).to.equal('Pending');
     });
   });
+  it('gives a claim made while there was no default class the default class once there is one', async () => {
+    const setDefault = (v: string) => client.patch(storageClasses, undefined, 'local-path', 'merge', { metadata: { annotations: { 'storageclass.kubernetes.io/is-default-class': v } } });
+    await setDefault('false');
+    try {
+      const c = await client.create<PVC>(pvcs, 'default', pvc('late-default', { size: '1Mi' }));
+      expect(c.spec.storageClassName).to.equal(undefined);
+      await setDefault('true');
+      await until('the class assigned', async () => (await getPVC('late-default')).spec.storageClassName === 'local-path');
+      await until('the WaitForFirstConsumer event', async () => (await claimEvents('late-default')).some((e) => e.reason === 'WaitForFirstConsumer'));
+    } finally {
+      await setDefault('true');
+    }
+  });
 });

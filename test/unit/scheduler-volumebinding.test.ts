@@ -213,6 +213,26 @@ describe('VolumeBinding filter', () => {
     pl.unreserve(first, pa, 'node1');
     expect(runFilter(pl, pb, ns).statuses.get('node1')?.code).to.equal(Code.Success);
   });
+  it('places a second pod of a claim where Reserve put the first, until the API shows the decision', () => {
+    const ns = nodes();
+    const table: [string, V1PersistentVolumeClaim[], V1PersistentVolume[]][] = [
+      ['provisioned', [pvc('pvc-a', { class: 'local-path' })], []],
+      ['bound to a static volume', [pvc('pvc-a', { class: 'local' })], [pv('on-1', { hosts: ['node1'] }), pv('on-2', { hosts: ['node2'] })]],
+    ];
+    for (const [what, claims, pvs] of table) {
+      const pl = vb.factory(fakeHandle(ns, listers(claims, pvs)));
+      if (!isReserve(pl)) throw new Error('Reserve expected');
+      const first = new CycleState(), pa = pod('a', withClaims('pvc-a'));
+      expect(runFilter(pl, pa, ns, first).statuses.get('node1')?.code, what).to.equal(Code.Success);
+      pl.reserve(first, pa, 'node1');
+      const statuses = runFilter(pl, pod('b', withClaims('pvc-a')), ns).statuses;
+      expect(statuses.get('node1')?.code, what).to.equal(Code.Success);
+      expect(statuses.get('node2')?.reasons, what).to.deep.equal([vb.ERR_REASON_BIND_CONFLICT]);
+      pl.unreserve(first, pa, 'node1');
+      expect(runFilter(pl, pod('b', withClaims('pvc-a')), ns).statuses.get('node2')?.code, what).to.equal(Code.Success);
+    }
+  });
+
   describe('PreBind waits for the PV controller', () => {
     const provisionRun = async (claims: V1PersistentVolumeClaim[], pvs: V1PersistentVolume[], bindVolumes: vb.BindVolumes, bindTimeoutSeconds = 5) => {
       const ns = nodes();

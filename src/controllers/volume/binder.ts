@@ -3,7 +3,8 @@
 // true. A claim of an Immediate class gets the best Available volume at once; one of a
 // WaitForFirstConsumer class waits for the scheduler to pick a volume or a node. A claim
 // that no volume serves is handed to its class's provisioner (the storage-provisioner
-// annotation). A volume whose claim is gone is Released, then reclaimed by its policy:
+// annotation); one that names no class gets the default class once there is one (upstream's
+// retroactive default StorageClass assignment). A volume whose claim is gone is Released, then reclaimed by its policy:
 // Retain keeps it, Delete leaves it to the provisioner that made it.
 //
 // Binding is three writes in upstream's order, each safe to redo: the volume's claimRef,
@@ -16,7 +17,7 @@ import { Controller, type ControllerContext } from '../framework/controller.ts';
 import type { SharedInformer } from '../framework/informers.ts';
 import type { ControllerFactory } from '../registry.ts';
 import {
-  ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER,
+  ANN_BETA_STORAGE_CLASS, ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_DEFAULT_CLASS, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER,
   claimClass, claimKey, findBestMatch, isVolumeBoundToClaim, volumeClass, volumeMismatch,
   type PersistentVolume, type PersistentVolumeClaim, type StorageClass,
 } from './types.ts';
@@ -69,7 +70,15 @@ export class PersistentVolumeController extends Controller {
         for (const v of this.volumes.list()) if (isVolumeBoundToClaim(v, c)) this.queue.add(PV_KEY + v.metadata.name);
       },
     });
-    this.classes.addHandlers({ add: (sc) => this.enqueueUnboundClaims(sc.metadata.name) });
+    this.classes.addHandlers({
+      add: (sc) => {
+        this.enqueueUnboundClaims(sc.metadata.name);
+        if (sc.metadata.annotations?.[ANN_DEFAULT_CLASS] === 'true') this.enqueueUnboundClaims('');
+      },
+      update: (old, sc) => {
+        if (sc.metadata.annotations?.[ANN_DEFAULT_CLASS] === 'true' && old.metadata.annotations?.[ANN_DEFAULT_CLASS] !== 'true') this.enqueueUnboundClaims('');
+      },
+    });
   }
 
   override run(): void {
@@ -122,7 +131,25 @@ export class PersistentVolumeController extends Controller {
     return cls !== '' && this.classes.get(undefined, cls)?.volumeBindingMode === 'WaitForFirstConsumer';
   }
 
+  /** The newest class annotated as the default (as DefaultStorageClass admission picks it). */
+  private defaultClass(): string | undefined {
+    let best: StorageClass | undefined;
+    for (const sc of this.classes.list()) {
+      if (sc.metadata.annotations?.[ANN_DEFAULT_CLASS] !== 'true') continue;
+      if (!best || (sc.metadata.creationTimestamp ?? '') > (best.metadata.creationTimestamp ?? '')) best = sc;
+    }
+    return best?.metadata.name;
+  }
+
   private async syncUnboundClaim(c: PersistentVolumeClaim): Promise<void> {
+    // Retroactive default class: a claim made before any default class existed gets it now.
+    if (!c.spec.volumeName && (c.spec.storageClassName === undefined || c.spec.storageClassName === null) && c.metadata.annotations?.[ANN_BETA_STORAGE_CLASS] === undefined) {
+      const def = this.defaultClass();
+      if (def !== undefined) {
+        await this.updateClaim(c, (n) => { n.spec.storageClassName = def; });
+        return;
+      }
+    }
     if (!c.spec.volumeName) {
       const delay = this.isDelayBinding(c);
       const volume = findBestMatch(c, this.volumes.list(), delay);

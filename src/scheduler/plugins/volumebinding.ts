@@ -4,8 +4,9 @@
 // their local volumes' hosts. Filter, per node: a bound claim's PV must admit the node
 // (PV node affinity); an unbound WaitForFirstConsumer claim needs an Available PV of its
 // class, size, access modes and selector that admits the node, or else a class that can
-// provision there. Reserve remembers the PVs picked for the chosen node so later pods do
-// not pick them too. PreBind hands the decisions to an injected bindVolumes (the scheduler's
+// provision there. Reserve remembers the PVs picked and each claim's decision for the chosen
+// node until the API shows them, so later pods neither take those PVs nor place the same
+// claim elsewhere. PreBind hands the decisions to an injected bindVolumes (the scheduler's
 // API writes: claimRef on the chosen PVs, selected-node on claims to provision), then waits
 // until the PV controller (and a provisioner) have bound every claim, so that the pod is
 // bound to the node only once its volumes are there.
@@ -149,7 +150,23 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
   /** PV name → claim key, for PVs picked in Reserve and not yet seen bound. */
   const assumed = new Map<string, string>();
 
+  /**
+   * Claim key → what Reserve decided for the claim (a PV to bind, or a node to provision on),
+   * until the API shows it: another pod of the same claim scheduled meanwhile must agree.
+   */
+  const assumedClaims = new Map<string, { uid?: string; pv?: string; node?: string }>();
+
   const storageClass = (name: string) => listers.storageClass(name) as V1StorageClass | undefined;
+
+  function claimAssumption(c: PVC): { pv?: string; node?: string } | undefined {
+    const key = claimKey(c);
+    const a = assumedClaims.get(key);
+    if (!a) return undefined;
+    const shown = a.uid !== c.metadata?.uid || !!c.spec?.volumeName || c.metadata?.annotations?.[ANN_SELECTED_NODE] !== undefined
+      || (a.pv !== undefined && !!(listers.pv(a.pv) as PV | undefined)?.spec?.claimRef);
+    if (shown) { assumedClaims.delete(key); return undefined; }
+    return a;
+  }
 
   /** Whether another pod's reservation holds this PV. */
   function assumedByOther(v: PV, c: PVC): boolean {
@@ -268,7 +285,7 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
         const toProvision: PVC[] = [];
         const toMatch: PVC[] = [];
         for (const c of s.delayed) {
-          const selected = c.metadata?.annotations?.[ANN_SELECTED_NODE];
+          const selected = c.metadata?.annotations?.[ANN_SELECTED_NODE] ?? claimAssumption(c)?.node;
           if (selected === undefined) toMatch.push(c);
           else if (selected !== ni.name) { unboundSatisfied = false; break; }
           else toProvision.push(c);
@@ -276,8 +293,10 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
         if (unboundSatisfied) {
           const chosen = new Set<string>();
           for (const c of toMatch) {
-            const pvs = (s.pvsByClass.get(claimClass(c)) ?? []).filter((v) => !assumedByOther(v, c));
+            const picked = claimAssumption(c)?.pv;
+            const pvs = (s.pvsByClass.get(claimClass(c)) ?? []).filter((v) => (picked === undefined ? !assumedByOther(v, c) : v.metadata?.name === picked));
             const v = findMatchingVolume(c, pvs, node, chosen);
+            if (!v && picked !== undefined) { unboundSatisfied = false; break; }
             if (!v) { toProvision.push(c); continue; }
             chosen.add(v.metadata?.name ?? '');
             decision.bindings.push({ pv: v, pvc: c });
@@ -304,7 +323,11 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
 
     reserve(cs, _pod, nodeName) {
       const d = cs.read<VolumeState>(STATE_KEY)?.podVolumesByNode.get(nodeName);
-      for (const b of d?.bindings ?? []) assumed.set(b.pv.metadata?.name ?? '', claimKey(b.pvc));
+      for (const b of d?.bindings ?? []) {
+        assumed.set(b.pv.metadata?.name ?? '', claimKey(b.pvc));
+        assumedClaims.set(claimKey(b.pvc), { uid: b.pvc.metadata?.uid, pv: b.pv.metadata?.name ?? '' });
+      }
+      for (const c of d?.provisions ?? []) assumedClaims.set(claimKey(c), { uid: c.metadata?.uid, node: nodeName });
       return Status.success();
     },
 
@@ -313,7 +336,9 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
       for (const b of d?.bindings ?? []) {
         const name = b.pv.metadata?.name ?? '';
         if (assumed.get(name) === claimKey(b.pvc)) assumed.delete(name);
+        if (assumedClaims.get(claimKey(b.pvc))?.pv === name) assumedClaims.delete(claimKey(b.pvc));
       }
+      for (const c of d?.provisions ?? []) if (assumedClaims.get(claimKey(c))?.node === nodeName) assumedClaims.delete(claimKey(c));
     },
 
     async preBind(cs, pod, nodeName) {
