@@ -180,6 +180,14 @@ describe('Node lifecycle, taint eviction and pod GC', function () {
     for (const p of ['patient', 'defaulted']) await client.delete(pods, NS, p);
   });
 
+  it('taints a cordoned node node.kubernetes.io/unschedulable:NoSchedule, and untaints it when uncordoned', async () => {
+    const keys = async () => ((await getNode('node-1')).spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`);
+    await client.patch(nodes, undefined, 'node-1', 'merge', { spec: { unschedulable: true } });
+    await until('the unschedulable taint', async () => (await keys()).includes('node.kubernetes.io/unschedulable:NoSchedule'));
+    await client.patch(nodes, undefined, 'node-1', 'merge', { spec: { unschedulable: null } });
+    await until('no unschedulable taint', async () => !(await keys()).includes('node.kubernetes.io/unschedulable:NoSchedule'));
+  });
+
   it('pod GC deletes pods bound to a node that does not exist, marking them Failed', async () => {
     const seen: PodObj[] = [];
     const signal: { aborted: boolean; onAbort?: () => void } = { aborted: false };
