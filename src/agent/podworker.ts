@@ -22,6 +22,9 @@ import type { StatusManager } from './statusmanager.ts';
 import { isTerminalPhase, podDescription, type Container, type Pod, type PodStatus } from './types.ts';
 
 const pods = resource('pods');
+
+const readinessGateStatuses = (p: Pod): string =>
+  (p.spec?.readinessGates ?? []).map((g) => p.status?.conditions?.find((c) => c.type === g.conditionType)?.status ?? '').join(',');
 /** The kubelet never gives a container less than this to stop (minimumGracePeriodInSeconds). */
 const MIN_GRACE_SECONDS = 2;
 const SYNC_RETRY_MS = 1000;
@@ -127,9 +130,11 @@ export class PodWorker {
 
   /** A newer version of the pod; only deletion changes what the worker does with it. */
   update(pod: Pod): void {
-    const was = this.pod.metadata;
+    const was = this.pod;
     this.pod = pod;
-    if (was.deletionTimestamp !== pod.metadata.deletionTimestamp || was.deletionGracePeriodSeconds !== pod.metadata.deletionGracePeriodSeconds) this.kick();
+    if (was.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp || was.metadata.deletionGracePeriodSeconds !== pod.metadata.deletionGracePeriodSeconds) this.kick();
+    // Others set readiness gate conditions; Ready must follow them (upstream NeedToReconcilePodReadiness).
+    else if (readinessGateStatuses(was) !== readinessGateStatuses(pod)) this.kick();
   }
 
   admit(): void {
