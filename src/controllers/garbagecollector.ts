@@ -88,12 +88,22 @@ export class GarbageCollector extends Controller {
   private readonly absent = new AbsentOwners();
   /** Virtual owners that exist but are not yet observed: how often each was looked at. */
   private readonly unobservedPolls = new Map<string, number>();
+  /**
+   * Virtual owners queued only to check that they exist: once the informer has shown them
+   * there is nothing left to do (at start-up, every owner whose kind syncs after its
+   * dependents' is one of these).
+   */
+  private readonly verifyOnly = new Set<string>();
 
   constructor(ctx: ControllerContext) {
     super('garbagecollector', ctx, WORKERS);
     this.client = ctx.client;
     this.graph = new DependencyGraph({
-      attemptToDelete: (n) => this.queue.add(deleteKey(n.identity.uid)),
+      attemptToDelete: (n, verifyOnly) => {
+        if (verifyOnly) this.verifyOnly.add(n.identity.uid);
+        else this.verifyOnly.delete(n.identity.uid);
+        this.queue.add(deleteKey(n.identity.uid));
+      },
       attemptToOrphan: (n) => this.queue.add(orphanKey(n.identity.uid)),
       namespaced: (apiVersion, kind) => resourceForKind(apiVersion, kind)?.namespaced,
     });
@@ -123,8 +133,9 @@ export class GarbageCollector extends Controller {
     const slash = key.indexOf('/');
     const uid = key.slice(slash + 1);
     const node = this.graph.get(uid);
-    if (!node) { this.unobservedPolls.delete(uid); return; }
-    if (key.startsWith('orphan/')) return this.attemptToOrphan(node);
+    if (key.startsWith('orphan/')) return node ? this.attemptToOrphan(node) : undefined;
+    const verifyOnly = this.verifyOnly.delete(uid);
+    if (!node || (verifyOnly && node.observed)) { this.unobservedPolls.delete(uid); return; }
     return this.attemptToDelete(node);
   }
 
@@ -229,6 +240,7 @@ export class GarbageCollector extends Controller {
     // created and deleted while a watch was down cannot leave a virtual node behind.
     const n = (this.unobservedPolls.get(id.uid) ?? 0) + 1;
     this.unobservedPolls.set(id.uid, n);
+    this.verifyOnly.add(id.uid);
     this.queue.addAfter(deleteKey(id.uid), Math.min(100 * 2 ** n, 30_000));
   }
 

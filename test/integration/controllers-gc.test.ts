@@ -10,6 +10,7 @@ import { startSkiff, type Skiff } from '../../src/index.ts';
 import { RestClient, isNotFound, resource } from '../../src/client/rest.ts';
 import { newGarbageCollectorController } from '../../src/controllers/garbagecollector.ts';
 import { newNamespaceController } from '../../src/controllers/namespace.ts';
+import { startControllerManager } from '../../src/controllers/manager.ts';
 import { sleep } from '../helpers.ts';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -253,5 +254,25 @@ describe('Garbage collector', function () {
     await delCm('cy2-b', 'Foreground');
     await gone('cy2-a');
     await gone('cy2-b');
+  });
+
+  it('after a restart: dependents of owners deleted while the collector was down are collected, live owners kept', async () => {
+    await skiff.controllerManager?.stop();
+    const owner = await cm('rs-owner');
+    const keeper = await cm('rs-keeper');
+    await cm('rs-dep', [ref('ConfigMap', owner)]);
+    await cm('rs-kept', [ref('ConfigMap', keeper)]);
+    await delCm('rs-owner');
+    await sleep(300);
+    expect(await getCm('rs-dep')).to.not.equal(undefined); // nobody collects it yet
+    const cm2 = await startControllerManager({ server: skiff.url, ...skiff.credentials }, {
+      controllers: ['garbagecollector'], factories: { garbagecollector: newGarbageCollectorController }, leaderElect: false,
+    });
+    try {
+      await gone('rs-dep');
+      expect(await getCm('rs-kept')).to.not.equal(undefined);
+    } finally {
+      await cm2.stop();
+    }
   });
 });

@@ -86,7 +86,8 @@ export function referencesDiff(old: OwnerReference[], now: OwnerReference[]): { 
 
 /** What a graph change asks the collector to look at next. */
 export interface GraphQueues {
-  attemptToDelete(node: GraphNode): void;
+  /** `verifyOnly`: a new virtual node, to be checked only for existence. */
+  attemptToDelete(node: GraphNode, verifyOnly?: boolean): void;
   attemptToOrphan(node: GraphNode): void;
   /** Whether an owner kind is namespaced (undefined when the kind is not served). */
   namespaced(apiVersion: string, kind: string): boolean | undefined;
@@ -174,7 +175,7 @@ export class DependencyGraph {
           namespace: namespaced === false ? undefined : node.identity.namespace,
         }, [], false);
         this.nodes.set(ref.uid, owner);
-        this.queues.attemptToDelete(owner);
+        this.queues.attemptToDelete(owner, true);
       } else if (owner.observed && !this.dependentMatches(node, owner)) {
         // The UID names a real object, but not the one this reference describes.
         this.queues.attemptToDelete(node);
