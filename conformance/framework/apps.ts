@@ -55,7 +55,7 @@ export interface WorkloadStatus {
   replicas?: number; readyReplicas?: number; availableReplicas?: number; updatedReplicas?: number; unavailableReplicas?: number;
   fullyLabeledReplicas?: number; observedGeneration?: number; conditions?: Condition[];
   currentRevision?: string; updateRevision?: string; currentReplicas?: number; collisionCount?: number;
-  desiredNumberScheduled?: number; currentNumberScheduled?: number; numberReady?: number;
+  desiredNumberScheduled?: number; currentNumberScheduled?: number; numberReady?: number; numberMisscheduled?: number;
 }
 
 export interface Workload extends KObject {
