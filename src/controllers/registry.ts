@@ -5,10 +5,13 @@
 import type { Controller, ControllerContext } from './framework/controller.ts';
 import { newDeploymentController } from './deployment/controller.ts';
 import { newGarbageCollectorController } from './garbagecollector.ts';
+import { newNodeLifecycleController } from './nodelifecycle.ts';
+import { newPodGCController } from './podgc.ts';
 import { newReplicaSetController, newReplicationControllerManager } from './replicaset.ts';
 import { newRootCACertPublisher } from './rootcacert.ts';
 import { newServiceAccountController } from './serviceaccount.ts';
 import { newStatefulSetController } from './statefulset/index.ts';
+import { newTaintEvictionController } from './tainteviction.ts';
 import { newLocalPathProvisionerController } from './volume/localpath.ts';
 import { newPersistentVolumeBinderController } from './volume/binder.ts';
 
@@ -24,4 +27,8 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   'root-ca-cert-publisher': newRootCACertPublisher,
   'persistentvolume-binder': newPersistentVolumeBinderController,
   'local-path-provisioner': newLocalPathProvisionerController,
+  // node-lifecycle taints unhealthy nodes; taint-eviction-controller evicts what does not tolerate them.
+  'node-lifecycle': newNodeLifecycleController,
+  'taint-eviction-controller': newTaintEvictionController,
+  'pod-garbage-collector': newPodGCController,
 };
