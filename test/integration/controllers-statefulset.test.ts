@@ -12,6 +12,8 @@ import { startSkiff, type Skiff } from '../../src/index.ts';
 import { RestClient, resource, resourcePath } from '../../src/client/rest.ts';
 import { watchStream, type WatchEvent } from '../../src/client/informer.ts';
 import { newStatefulSetController } from '../../src/controllers/statefulset/index.ts';
+import { newPersistentVolumeBinderController } from '../../src/controllers/volume/binder.ts';
+import { newLocalPathProvisionerController } from '../../src/controllers/volume/localpath.ts';
 import { sleep } from '../helpers.ts';
 
 const run = promisify(execFile);
@@ -45,7 +47,10 @@ describe('StatefulSet controller', function () {
   before(async () => {
     skiff = await startSkiff({
       scheduler: true, simNodes: { count: 3 },
-      controllers: { names: ['statefulset'], factories: { statefulset: newStatefulSetController } },
+      controllers: {
+        names: ['statefulset', 'persistentvolume-binder', 'local-path-provisioner'],
+        factories: { statefulset: newStatefulSetController, 'persistentvolume-binder': newPersistentVolumeBinderController, 'local-path-provisioner': newLocalPathProvisionerController },
+      },
     });
     await skiff.components;
     client = new RestClient({ server: skiff.url, ...skiff.credentials });
@@ -205,6 +210,24 @@ describe('StatefulSet controller', function () {
     expect(evs.reason).to.equal('SuccessfulCreate');
   });
 
+  it('with the binder and local-path provisioner, each pod mounts its own provisioned volume, and its replacement the same one', async () => {
+    const claimTemplate = { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+    await client.create(statefulsets, NS, sts('dyn', 2, { spec: { volumeClaimTemplates: [claimTemplate] } }));
+    await until('2 ready', () => readyCount('dyn', 2), 90_000);
+    type PvcObj = { metadata: { uid: string }; spec: { volumeName?: string; storageClassName?: string }; status?: { phase?: string } };
+    const claims = await Promise.all([0, 1].map((i) => client.get<PvcObj>(pvcs, NS, `data-dyn-${i}`)));
+    for (const c of claims) expect(c.status?.phase).to.equal('Bound');
+    const old = (await podsOf('dyn')).find((p) => p.metadata.name === 'dyn-0')!;
+    await client.delete(pods, NS, 'dyn-0');
+    await until('a new dyn-0, ready', async () => {
+      const p = (await podsOf('dyn')).find((x) => x.metadata.name === 'dyn-0');
+      return p && p.metadata.uid !== old.metadata.uid && isReady(p);
+    }, 90_000);
+    const after = await client.get<PvcObj>(pvcs, NS, 'data-dyn-0');
+    expect(after.metadata.uid).to.equal(claims[0].metadata.uid);
+    expect(after.spec.volumeName).to.equal(claims[0].spec.volumeName);
+  });
+
   it('persistentVolumeClaimRetentionPolicy whenDeleted: Delete puts the set as controller of its claims', async () => {
     const claimTemplate = { metadata: { name: 'vol' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
     const set = await client.create<StsObj>(statefulsets, NS, sts('ret', 1, { spec: { podManagementPolicy: 'Parallel', volumeClaimTemplates: [claimTemplate], persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' } } }));
@@ -280,6 +303,43 @@ describe('StatefulSet controller', function () {
     expect(after.map((r) => [r.metadata.name, r.revision]).sort()).to.deep.equal([[revs[0].metadata.name, 3], [revs[1].metadata.name, 2]].sort());
     const status = await run('kubectl', ['--kubeconfig', skiff.kubeconfigPath, 'rollout', 'status', 'statefulset/canary', '--timeout=30s']);
     expect(status.stdout).to.match(/partitioned roll out complete|rolling update complete/);
+  });
+
+  it('RollingUpdate with maxUnavailable 2 replaces up to two pods at a time, never more', async () => {
+    await client.create(statefulsets, NS, sts('mu', 4, { spec: { podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } } } }));
+    await until('4 ready', () => readyCount('mu', 4));
+    const list = await client.list<PodObj>(pods, NS, { labelSelector: 'app=mu' });
+    const watch = recordPods('mu');
+    await sleep(300);
+    await setImage('mu', 'registry.local/app:2');
+    await until('all updated', async () => {
+      const s = await getSts('mu');
+      return s.status?.updatedReplicas === 4 && s.status.readyReplicas === 4 && s.status.currentRevision === s.status.updateRevision;
+    });
+    watch.stop();
+    const state = new Map(list.items.map((p) => [p.metadata.name, p]));
+    for (const e of watch.events) {
+      if (e.type === 'DELETED') state.delete(e.object.metadata.name);
+      else state.set(e.object.metadata.name, e.object);
+      const up = [...state.values()].filter((p) => !p.metadata.deletionTimestamp && isReady(p)).length;
+      expect(up, 'ready pods').to.be.at.least(2);
+    }
+  });
+
+  it('persistentVolumeClaimRetentionPolicy whenScaled: Delete hands a scaled-down pod\'s claim to the pod', async () => {
+    const claimTemplate = { metadata: { name: 'scr' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+    await client.create(statefulsets, NS, sts('sc', 2, { spec: { volumeClaimTemplates: [claimTemplate], persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Delete' } } }));
+    await until('2 ready', () => readyCount('sc', 2), 90_000);
+    const pod1 = (await podsOf('sc')).find((p) => p.metadata.name === 'sc-1')!;
+    type PvcRefs = { metadata: { ownerReferences?: { uid: string; kind: string; controller?: boolean }[] } };
+    expect((await client.get<PvcRefs>(pvcs, NS, 'scr-sc-1')).metadata.ownerReferences ?? []).to.deep.equal([]);
+    await scale('sc', 1);
+    const claim = await until('scr-sc-1 owned by its pod', async () => {
+      const c = await client.get<PvcRefs>(pvcs, NS, 'scr-sc-1');
+      return (c.metadata.ownerReferences ?? []).some((r) => r.uid === pod1.metadata.uid) && c;
+    });
+    expect(claim.metadata.ownerReferences?.[0]).to.include({ kind: 'Pod', uid: pod1.metadata.uid, controller: true });
+    expect((await client.get<PvcRefs>(pvcs, NS, 'scr-sc-0')).metadata.ownerReferences ?? []).to.deep.equal([]);
   });
 
   it('OnDelete: a template change replaces a pod only when it is deleted', async () => {
