@@ -44,7 +44,9 @@ export async function startControllerManager(config: ClientConfig, o: Controller
   const logger = o.logger ?? createLogger('info', 'controller-manager');
   const known = { ...CONTROLLERS, ...o.factories };
   const names = enabledControllers(o.controllers, known);
-  const client = new RestClient({ ...config, userAgent: config.userAgent ?? 'kube-controller-manager/skiff' });
+  // Every shared informer holds a connection for its watch (the garbage collector alone has one
+  // per served kind), so the pool must be well above the informer count to leave room for writes.
+  const client = new RestClient({ ...config, userAgent: config.userAgent ?? 'kube-controller-manager/skiff', maxSockets: config.maxSockets ?? 256 });
   let running: { informers: InformerFactory; controllers: Map<string, Controller> } | undefined;
   const controllers = new Map<string, Controller>();
   let leadingResolve!: () => void;

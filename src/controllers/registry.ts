@@ -5,6 +5,7 @@
 import type { Controller, ControllerContext } from './framework/controller.ts';
 import { newDeploymentController } from './deployment/controller.ts';
 import { newGarbageCollectorController } from './garbagecollector.ts';
+import { newNamespaceController } from './namespace.ts';
 import { newNodeLifecycleController } from './nodelifecycle.ts';
 import { newPodGCController } from './podgc.ts';
 import { newReplicaSetController, newReplicationControllerManager } from './replicaset.ts';
@@ -23,6 +24,7 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   replicationcontroller: newReplicationControllerManager,
   statefulset: newStatefulSetController,
   garbagecollector: newGarbageCollectorController,
+  namespace: newNamespaceController,
   serviceaccount: newServiceAccountController,
   'root-ca-cert-publisher': newRootCACertPublisher,
   'persistentvolume-binder': newPersistentVolumeBinderController,
