@@ -105,10 +105,10 @@ export function podToEndpoint(p: EndpointsPod, node: Node | undefined, svc: Serv
 }
 
 /** Identity of an endpoint across syncs: its addresses, hostname and pod. */
-const endpointKey = (e: SliceEndpoint) => JSON.stringify([e.addresses, e.hostname ?? '', e.targetRef?.namespace ?? '', e.targetRef?.name ?? '']);
+export const endpointKey = (e: SliceEndpoint) => JSON.stringify([e.addresses, e.hostname ?? '', e.targetRef?.namespace ?? '', e.targetRef?.name ?? '']);
 
 /** Everything else an endpoint shows (the pod's resourceVersion aside). */
-const endpointDetail = (e: SliceEndpoint) => JSON.stringify([
+export const endpointDetail = (e: SliceEndpoint) => JSON.stringify([
   e.nodeName ?? null, e.zone ?? null, e.conditions?.ready ?? null, e.conditions?.serving ?? null, e.conditions?.terminating ?? null,
   e.targetRef?.kind ?? null, e.targetRef?.uid ?? null,
 ]);
@@ -128,7 +128,7 @@ export function sliceLabels(svc: Service, controllerName: string): Record<string
   return labels;
 }
 
-const sameMap = (a: Record<string, string> | undefined, b: Record<string, string> | undefined) => {
+export const sameMap = (a: Record<string, string> | undefined, b: Record<string, string> | undefined) => {
   const ak = Object.keys(a ?? {}), bk = Object.keys(b ?? {});
   return ak.length === bk.length && ak.every((k) => a?.[k] === b?.[k]);
 };
@@ -232,7 +232,7 @@ export function planPortGroup(
  * Our writes not yet seen by the slice informer (upstream EndpointSliceTracker): a sync on a cache
  * that lacks them would create duplicates or resurrect deleted slices, so it waits.
  */
-class SliceTracker {
+export class SliceTracker {
   /** service key → slice name → resourceVersion written, or null for a deletion. */
   private readonly pending = new Map<string, Map<string, string | null>>();
 

@@ -10,6 +10,7 @@ import { startSkiff, type Skiff } from '../../src/index.ts';
 import { RestClient, resource, isNotFound } from '../../src/client/rest.ts';
 import { newEndpointsController } from '../../src/controllers/endpoints.ts';
 import { newEndpointSliceController } from '../../src/controllers/endpointslice.ts';
+import { newEndpointSliceMirroringController } from '../../src/controllers/endpointslicemirroring.ts';
 import { sleep } from '../helpers.ts';
 
 const pods = resource('pods');
@@ -42,7 +43,10 @@ describe('Endpoints and EndpointSlice controllers', function () {
   before(async () => {
     skiff = await startSkiff({
       scheduler: true, simNodes: { count: 3 },
-      controllers: { names: ['endpoint', 'endpointslice'], factories: { endpoint: newEndpointsController, endpointslice: newEndpointSliceController } },
+      controllers: {
+        names: ['endpoint', 'endpointslice', 'endpointslicemirroring'],
+        factories: { endpoint: newEndpointsController, endpointslice: newEndpointSliceController, endpointslicemirroring: newEndpointSliceMirroringController },
+      },
     });
     await skiff.components;
     client = new RestClient({ server: skiff.url, ...skiff.credentials });
@@ -306,5 +310,40 @@ describe('Endpoints and EndpointSlice controllers', function () {
     await sleep(500);
     expect(await getEndpoints('drop')).to.equal(undefined);
     expect((await getPod('gone-1')).metadata.name).to.equal('gone-1');
+  });
+
+  it('mirrors a hand-written Endpoints of a selector-less Service into a slice, through update and delete', async () => {
+    await createService('ext', { ports: [{ name: 'http', port: 80 }] });
+    const ep = await client.create<Endpoints & { metadata: { uid: string } }>(endpointsRes, NS, {
+      apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ext', labels: { team: 'a' } },
+      subsets: [{ addresses: [{ ip: '10.9.0.1' }], notReadyAddresses: [{ ip: '10.9.0.2' }], ports: [{ name: 'http', port: 8080 }] }],
+    });
+    const mirrored = await until('a mirrored slice', async () => { const ss = await slicesOf('ext'); return ss.length === 1 && allEndpoints(ss).length === 2 && ss[0]; });
+    expect(mirrored.metadata.labels).to.deep.equal({
+      team: 'a', 'kubernetes.io/service-name': 'ext', 'endpointslice.kubernetes.io/managed-by': 'endpointslicemirroring-controller.k8s.io',
+    });
+    expect(mirrored.metadata.ownerReferences?.[0]).to.include({ kind: 'Endpoints', name: 'ext', uid: ep.metadata.uid, controller: true });
+    expect(mirrored.ports).to.deep.equal([{ name: 'http', port: 8080, protocol: 'TCP' }]);
+    const ready = new Map(allEndpoints([mirrored]).map((e) => [e.addresses[0], e.conditions.ready]));
+    expect([...ready].sort()).to.deep.equal([['10.9.0.1', true], ['10.9.0.2', false]]);
+
+    await client.patch(endpointsRes, NS, 'ext', 'merge', { subsets: [{ addresses: [{ ip: '10.9.0.3' }], ports: [{ name: 'http', port: 9090 }] }] });
+    const updated = await until('the slice updated', async () => {
+      const ss = await slicesOf('ext');
+      return ss.length === 1 && JSON.stringify(allEndpoints(ss).map((e) => e.addresses)) === '[["10.9.0.3"]]' && ss[0].ports?.[0]?.port === 9090 && ss[0];
+    });
+    expect(updated.metadata.name).to.equal(mirrored.metadata.name);
+
+    await client.delete(endpointsRes, NS, 'ext');
+    await until('the mirrored slice gone', async () => (await slicesOf('ext')).length === 0);
+
+    // Endpoints that opt out are not mirrored.
+    await createService('ext2', { ports: [{ port: 80 }] });
+    await client.create(endpointsRes, NS, {
+      apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ext2', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+      subsets: [{ addresses: [{ ip: '10.9.0.4' }], ports: [{ port: 80 }] }],
+    });
+    await sleep(1000);
+    expect(await slicesOf('ext2')).to.deep.equal([]);
   });
 });
