@@ -3,6 +3,7 @@
 // asked for, then their workers. One line per controller.
 
 import type { Controller, ControllerContext } from './framework/controller.ts';
+import { newDaemonSetController } from './daemonset.ts';
 import { newDeploymentController } from './deployment/controller.ts';
 import { newGarbageCollectorController } from './garbagecollector.ts';
 import { newNamespaceController } from './namespace.ts';
@@ -19,6 +20,7 @@ import { newPersistentVolumeBinderController } from './volume/binder.ts';
 export type ControllerFactory = (ctx: ControllerContext) => Controller | Promise<Controller>;
 
 export const CONTROLLERS: Record<string, ControllerFactory> = {
+  daemonset: newDaemonSetController,
   deployment: newDeploymentController,
   replicaset: newReplicaSetController,
   replicationcontroller: newReplicationControllerManager,
