@@ -11,7 +11,7 @@ import { startSkiff, type Skiff } from '../../src/index.ts';
 import { SimRuntime } from '../../src/agent/runtime/sim.ts';
 import { formatTable, runConformance, selectCases, type CaseResult } from '../../conformance/runner.ts';
 
-const IDS = ['AM-03', 'AM-05', 'AP-02', 'AP-03', 'AP-05', 'AP-06', 'AP-09', 'AP-11', 'AP-13', 'AP-15', 'AP-23'];
+const IDS = ['AM-03', 'AM-05', 'AM-10', 'AP-02', 'AP-03', 'AP-05', 'AP-06', 'AP-09', 'AP-11', 'AP-13', 'AP-15', 'AP-23'];
 const cases = await selectCases({ cases: IDS });
 
 /**
