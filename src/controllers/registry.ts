@@ -5,6 +5,9 @@
 import type { Controller, ControllerContext } from './framework/controller.ts';
 import { newDaemonSetController } from './daemonset.ts';
 import { newDeploymentController } from './deployment/controller.ts';
+import { newEndpointsController } from './endpoints.ts';
+import { newEndpointSliceController } from './endpointslice.ts';
+import { newEndpointSliceMirroringController } from './endpointslicemirroring.ts';
 import { newGarbageCollectorController } from './garbagecollector.ts';
 import { newNamespaceController } from './namespace.ts';
 import { newNodeLifecycleController } from './nodelifecycle.ts';
@@ -25,6 +28,9 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   replicaset: newReplicaSetController,
   replicationcontroller: newReplicationControllerManager,
   statefulset: newStatefulSetController,
+  endpoint: newEndpointsController,
+  endpointslice: newEndpointSliceController,
+  endpointslicemirroring: newEndpointSliceMirroringController,
   garbagecollector: newGarbageCollectorController,
   namespace: newNamespaceController,
   serviceaccount: newServiceAccountController,
