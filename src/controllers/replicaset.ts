@@ -154,6 +154,12 @@ export async function slowStartBatch(count: number, fn: () => Promise<void>): Pr
 
 const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** A create refused because its namespace is being deleted (a Status cause NamespaceTerminating). */
+export function namespaceTerminating(e: unknown): boolean {
+  const causes = (e as { status?: { details?: { causes?: { reason?: string }[] } } }).status?.details?.causes;
+  return causes?.some((c) => c.reason === 'NamespaceTerminating') ?? false;
+}
+
 export class ReplicaSetController extends Controller {
   private readonly sets: SharedInformer<ReplicaSetLike>;
   private readonly pods: SharedInformer<Pod>;
@@ -304,6 +310,8 @@ export class ReplicaSetController extends Controller {
           this.recorder.event(ref, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
         } catch (e) {
           this.expectations.creationObserved(key);
+          // A namespace being deleted takes its sets with it: nothing more to do (as upstream).
+          if (namespaceTerminating(e)) return;
           this.recorder.event(ref, 'Warning', 'FailedCreate', `Error creating: ${msg(e)}`);
           throw e;
         }
