@@ -12,12 +12,12 @@ export function tlsAgent(tls: TlsOptions, maxSockets = 64): https.Agent {
   return new https.Agent({ keepAlive: true, maxSockets, ...tls });
 }
 
-export function httpRequest(agent: https.Agent, baseUrl: string, method: string, path: string, body?: string, timeoutMs = 60_000): Promise<HttpResult> {
+export function httpRequest(agent: https.Agent, baseUrl: string, method: string, path: string, body?: string, timeoutMs = 60_000, contentType = 'application/json'): Promise<HttpResult> {
   const base = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = contentType;
       headers['content-length'] = String(Buffer.byteLength(body));
     }
     const req = https.request({ agent, host: base.hostname, port: base.port, method, path, headers, timeout: timeoutMs }, (res) => {
