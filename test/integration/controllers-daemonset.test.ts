@@ -9,7 +9,7 @@ import { startSkiff, type Skiff } from '../../src/index.ts';
 import { RestClient, resource, resourcePath } from '../../src/client/rest.ts';
 import { watchStream, type WatchEvent } from '../../src/client/informer.ts';
 import { newDaemonSetController } from '../../src/controllers/daemonset.ts';
-import { sleep } from '../helpers.ts';
+import { sleep, until } from '../helpers.ts';
 
 const pods = resource('pods');
 const daemonsets = resource('apps/daemonsets');
@@ -53,19 +53,6 @@ describe('DaemonSet controller', function () {
     client?.close();
     await skiff?.close();
   });
-
-  async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const v = await fn();
-        if (v) return v;
-      } catch (e) { last = e; }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-      await sleep(150);
-    }
-  }
 
   const ds = (name: string, spec: Record<string, unknown> = {}, podSpec: Record<string, unknown> = {}) => ({
     apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name },

@@ -11,7 +11,7 @@ import { RestClient, resource, resourcePath, withQuery } from '../../src/client/
 import { watchStream, type WatchEvent } from '../../src/client/informer.ts';
 import { newReplicaSetController } from '../../src/controllers/replicaset.ts';
 import { newDeploymentController } from '../../src/controllers/deployment/controller.ts';
-import { sleep } from '../helpers.ts';
+import { sleep, until } from '../helpers.ts';
 
 const pods = resource('pods');
 const replicasets = resource('apps/replicasets');
@@ -55,19 +55,6 @@ describe('Deployment controller', function () {
     client?.close();
     await skiff?.close();
   });
-
-  async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const v = await fn();
-        if (v) return v;
-      } catch (e) { last = e; }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-      await sleep(100);
-    }
-  }
 
   function deployment(name: string, replicas: number, spec: Record<string, unknown> = {}, podAnnotations: Record<string, string> = {}, image = IMAGE) {
     return {

@@ -11,7 +11,7 @@ import { RestClient, resource, isNotFound } from '../../src/client/rest.ts';
 import { newEndpointsController } from '../../src/controllers/endpoints.ts';
 import { newEndpointSliceController } from '../../src/controllers/endpointslice.ts';
 import { newEndpointSliceMirroringController } from '../../src/controllers/endpointslicemirroring.ts';
-import { sleep } from '../helpers.ts';
+import { sleep, until } from '../helpers.ts';
 
 const pods = resource('pods');
 const services = resource('services');
@@ -55,19 +55,6 @@ describe('Endpoints and EndpointSlice controllers', function () {
     client?.close();
     await skiff?.close();
   });
-
-  async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const v = await fn();
-        if (v) return v;
-      } catch (e) { last = e; }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-      await sleep(150);
-    }
-  }
 
   interface PodOpts {
     ports?: { name: string; containerPort: number }[];

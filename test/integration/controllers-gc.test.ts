@@ -11,7 +11,7 @@ import { RestClient, isNotFound, resource } from '../../src/client/rest.ts';
 import { newGarbageCollectorController } from '../../src/controllers/garbagecollector.ts';
 import { newNamespaceController } from '../../src/controllers/namespace.ts';
 import { startControllerManager } from '../../src/controllers/manager.ts';
-import { sleep } from '../helpers.ts';
+import { sleep, until } from '../helpers.ts';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -49,19 +49,6 @@ describe('Garbage collector', function () {
     client?.close();
     await skiff?.close();
   });
-
-  async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const v = await fn();
-        if (v) return v;
-      } catch (e) { last = e; }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-      await sleep(100);
-    }
-  }
 
   const ref = (kind: string, o: Obj, block = false, apiVersion = kind === 'ReplicaSet' ? 'apps/v1' : 'v1'): Ref =>
     ({ apiVersion, kind, name: o.metadata.name, uid: o.metadata.uid, ...(block ? { blockOwnerDeletion: true } : {}) });

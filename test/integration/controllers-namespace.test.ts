@@ -10,7 +10,7 @@ import { startSkiff, type Skiff } from '../../src/index.ts';
 import { RestClient, apiErrorCode, isNotFound, resource } from '../../src/client/rest.ts';
 import { newGarbageCollectorController } from '../../src/controllers/garbagecollector.ts';
 import { newNamespaceController } from '../../src/controllers/namespace.ts';
-import { sleep } from '../helpers.ts';
+import { sleep, until } from '../helpers.ts';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -45,19 +45,6 @@ describe('Namespace controller', function () {
     client?.close();
     await skiff?.close();
   });
-
-  async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const v = await fn();
-        if (v) return v;
-      } catch (e) { last = e; }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-      await sleep(100);
-    }
-  }
 
   const getNs = async (name: string) => {
     try { return await client.get<Ns>(namespaces, undefined, name); } catch (e) { if (isNotFound(e)) return undefined; throw e; }

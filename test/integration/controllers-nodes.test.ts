@@ -12,7 +12,7 @@ import { startSimNodes, type SimNodes } from '../../src/agent/index.ts';
 import { newNodeLifecycleController } from '../../src/controllers/nodelifecycle.ts';
 import { newTaintEvictionController } from '../../src/controllers/tainteviction.ts';
 import { podGCControllerFactory } from '../../src/controllers/podgc.ts';
-import { sleep } from '../helpers.ts';
+import { sleep, until } from '../helpers.ts';
 
 const pods = resource('pods');
 const nodes = resource('nodes');
@@ -63,19 +63,6 @@ describe('Node lifecycle, taint eviction and pod GC', function () {
     client?.close();
     await skiff?.close();
   });
-
-  async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const v = await fn();
-        if (v) return v;
-      } catch (e) { last = e; }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-      await sleep(200);
-    }
-  }
 
   const getNode = (name: string) => client.get<NodeObj>(nodes, undefined, name);
   const getPod = (name: string) => client.get<PodObj>(pods, NS, name);

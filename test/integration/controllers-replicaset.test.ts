@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { startSkiff, type Skiff } from '../../src/index.ts';
 import { RestClient, resource } from '../../src/client/rest.ts';
 import { newReplicaSetController, newReplicationControllerManager, podsToDelete, type Pod } from '../../src/controllers/replicaset.ts';
-import { sleep } from '../helpers.ts';
+import { sleep, until } from '../helpers.ts';
 
 const pods = resource('pods');
 const replicasets = resource('apps/replicasets');
@@ -35,19 +35,6 @@ describe('ReplicaSet controller', function () {
     client?.close();
     await skiff?.close();
   });
-
-  async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const v = await fn();
-        if (v) return v;
-      } catch (e) { last = e; }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-      await sleep(100);
-    }
-  }
 
   const template = (app: string, annotations: Record<string, string> = {}) => ({
     metadata: { labels: { app }, annotations },

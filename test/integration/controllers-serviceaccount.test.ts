@@ -8,7 +8,7 @@ import { startSkiff, type Skiff } from '../../src/index.ts';
 import { RestClient, resource } from '../../src/client/rest.ts';
 import { newServiceAccountController } from '../../src/controllers/serviceaccount.ts';
 import { newRootCACertPublisher } from '../../src/controllers/rootcacert.ts';
-import { sleep } from '../helpers.ts';
+import { sleep, until } from '../helpers.ts';
 
 const namespaces = resource('namespaces');
 const serviceaccounts = resource('serviceaccounts');
@@ -36,19 +36,6 @@ describe('ServiceAccount controller and root CA publisher', function () {
     client?.close();
     await skiff?.close();
   });
-
-  async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const v = await fn();
-        if (v) return v;
-      } catch (e) { last = e; }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-      await sleep(100);
-    }
-  }
 
   const sa = (ns: string) => client.get<SA>(serviceaccounts, ns, 'default');
   const rootCA = (ns: string) => client.get<ConfigMap>(configmaps, ns, 'kube-root-ca.crt');

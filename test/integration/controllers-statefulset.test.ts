@@ -14,7 +14,7 @@ import { watchStream, type WatchEvent } from '../../src/client/informer.ts';
 import { newStatefulSetController } from '../../src/controllers/statefulset/index.ts';
 import { newPersistentVolumeBinderController } from '../../src/controllers/volume/binder.ts';
 import { newLocalPathProvisionerController } from '../../src/controllers/volume/localpath.ts';
-import { sleep } from '../helpers.ts';
+import { sleep, until } from '../helpers.ts';
 
 const run = promisify(execFile);
 const pods = resource('pods');
@@ -59,19 +59,6 @@ describe('StatefulSet controller', function () {
     client?.close();
     await skiff?.close();
   });
-
-  async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const v = await fn();
-        if (v) return v;
-      } catch (e) { last = e; }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-      await sleep(150);
-    }
-  }
 
   const sts = (name: string, replicas: number, extra: { spec?: Record<string, unknown>; annotations?: Record<string, string>; image?: string } = {}) => ({
     apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name },

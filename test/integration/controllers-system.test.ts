@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { startSkiff, type Skiff } from '../../src/index.ts';
 import { startSimNodes, type SimNodes } from '../../src/agent/index.ts';
 import { RestClient, isNotFound, resource } from '../../src/client/rest.ts';
-import { sleep } from '../helpers.ts';
+import { sleep, until } from '../helpers.ts';
 
 const pods = resource('pods');
 const deployments = resource('apps/deployments');
@@ -38,19 +38,6 @@ describe('controllers together: node failure and cascading deletion', function (
     client?.close();
     await skiff?.close();
   });
-
-  async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const v = await fn();
-        if (v) return v;
-      } catch (e) { last = e; }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-      await sleep(200);
-    }
-  }
 
   const deployment = (name: string, replicas: number) => ({
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
