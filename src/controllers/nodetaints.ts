@@ -3,6 +3,7 @@
 // identified by key and effect; writes go through a read-modify-write on the Node).
 
 import type { KObject } from '../client/informer.ts';
+import { toleratesTaint } from '../scheduler/plugins/taints.ts';
 import { isConflict, resource, type RestClient } from '../client/rest.ts';
 
 export interface Taint { key: string; value?: string; effect: string; timeAdded?: string }
@@ -46,17 +47,8 @@ export const matchTaint = (a: Taint, b: Taint): boolean => a.key === b.key && a.
 
 export const taintExists = (taints: Taint[] | undefined, t: Taint): boolean => (taints ?? []).some((x) => matchTaint(x, t));
 
-/** An empty effect matches every effect; an empty key with Exists matches every taint. */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? '') {
-    case '':
-    case 'Equal': return (t.value ?? '') === (taint.value ?? '');
-    case 'Exists': return true;
-    default: return false;
-  }
-}
+/** An empty effect matches every effect; an empty key with Exists matches every taint (the scheduler's matcher). */
+export { toleratesTaint };
 
 /**
  * Adds `add` (stamped with timeAdded) and removes `remove` on the Node, retrying on conflicts

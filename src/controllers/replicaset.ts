@@ -14,6 +14,7 @@ import { Controller, splitKey, type ControllerContext } from './framework/contro
 import { claimObjects, controllerOf, newControllerRef, isBeingDeleted } from './framework/controllerref.ts';
 import { UIDTrackingExpectations } from './framework/expectations.ts';
 import { selectorFor, type SharedInformer } from './framework/informers.ts';
+import { isPodAvailable, isPodReady } from './podreadiness.ts';
 import type { ControllerFactory } from './registry.ts';
 
 /** Most pods one sync creates or deletes (upstream BurstReplicas). */
@@ -65,17 +66,6 @@ const REPLICATION_CONTROLLER: Kind = {
 };
 
 const pods = resource('pods');
-
-export const isPodReady = (p: Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-
-/** Ready for at least minReadySeconds (upstream IsPodAvailable). */
-export function isPodAvailable(p: Pod, minReadySeconds: number, now = Date.now()): boolean {
-  const ready = p.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
-  if (!ready) return false;
-  if (!minReadySeconds) return true;
-  const since = ready.lastTransitionTime ? Date.parse(ready.lastTransitionTime) : NaN;
-  return !Number.isNaN(since) && since + minReadySeconds * 1000 <= now;
-}
 
 /** Not terminal and not being deleted (upstream FilterActivePods). */
 export const isPodActive = (p: Pod): boolean => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !p.metadata.deletionTimestamp;

@@ -7,14 +7,9 @@ import type { KObject } from '../../client/informer.ts';
 import { isNotFound, resource, type RestClient } from '../../client/rest.ts';
 import { matchLabels, type LabelSelector } from '../../registry/selection.ts';
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+import type { OwnerReference } from '../../registry/object.ts';
+
+export type { OwnerReference };
 
 type Meta = KObject['metadata'] & { ownerReferences?: OwnerReference[]; deletionTimestamp?: string };
 

@@ -5,14 +5,9 @@
 // informer events and by verified-absent virtual owners, always on the event loop, so each
 // change is applied whole before any worker reads it.
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+import type { OwnerReference } from '../../registry/object.ts';
+
+export type { OwnerReference };
 
 /** Where an object lives and which one it is. */
 export interface Identity {

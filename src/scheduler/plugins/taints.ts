@@ -5,7 +5,7 @@
 import type { V1Taint, V1Toleration } from '@kubernetes/client-node';
 
 /** An empty toleration effect matches every effect, an empty key with Exists every taint. */
-export function toleratesTaint(t: V1Toleration, taint: V1Taint): boolean {
+export function toleratesTaint(t: Pick<V1Toleration, 'key' | 'operator' | 'value' | 'effect'>, taint: Pick<V1Taint, 'key' | 'value' | 'effect'>): boolean {
   if (t.effect && t.effect !== taint.effect) return false;
   if (t.key && t.key !== taint.key) return false;
   switch (t.operator ?? '') {
