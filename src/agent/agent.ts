@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import type { ITaint } from 'kubernetes-models/v1';
 import { EventRecorder, type ObjectReference } from '../client/events.ts';
 import { Informer } from '../client/informer.ts';
-import { isAlreadyExists, isNotFound, resource, RestClient, type ClientConfig } from '../client/rest.ts';
+import { isAlreadyExists, isNotFound, resource, resourcePath, RestClient, withQuery, type ClientConfig } from '../client/rest.ts';
 import { createLogger, type Level, type Logger } from '../log.ts';
 import { timestamp } from '../registry/object.ts';
 import { nameIndex, simNodeIP, simPodCIDR, SIM_POD_CIDR_COUNT } from './addresses.ts';
@@ -95,7 +95,6 @@ export class NodeAgent {
   private tickTimer: NodeJS.Timeout | undefined;
   private nextRenewAt = 0;
   private nextStatusAt = 0;
-  private lastReported: INodeStatus | undefined;
   private lastReportAt = 0;
   private stopped = false;
 
@@ -222,7 +221,6 @@ export class NodeAgent {
     const status = nodeStatus(cfg, undefined, await this.runtime.listImages(), timestamp(Date.now()));
     try {
       this.node = await this.client.create<Node>(nodes, undefined, newNode(cfg, status));
-      this.lastReported = status;
       this.lastReportAt = Date.now();
       this.nodeEvent('Normal', 'Starting', 'Starting kubelet.');
       for (const c of status.conditions ?? []) this.conditionEvent(c.type, c.status);
@@ -241,16 +239,21 @@ export class NodeAgent {
 
   /** Writes the node status when it changed, or when the last report is nodeStatusReportMs old. */
   private async syncNodeStatus(force = false): Promise<void> {
-    const previous = this.node?.status?.conditions;
+    // Compare with the server's copy (read from its cache, as the kubelet does), not with our
+    // last report: the node lifecycle controller may have marked the node Unknown meanwhile,
+    // and a Node deleted under us shows up here as a 404.
+    const server = await this.client.request<Node>('GET', withQuery(resourcePath(nodes, undefined, this.nodeName), { resourceVersion: '0' }));
+    this.node = server;
+    const previous = server.status?.conditions;
     const next = nodeStatus(this.cfg!, previous, await this.runtime.listImages(), timestamp(Date.now()));
     const due = Date.now() - this.lastReportAt >= (this.options.nodeStatusReportMs ?? 5 * 60_000);
-    if (!force && !due && !nodeStatusChanged(this.lastReported, next)) return;
+    const reported = server.status ? (Object.fromEntries(Object.keys(next).map((k) => [k, (server.status as Record<string, unknown>)[k]])) as INodeStatus) : undefined;
+    if (!force && !due && !nodeStatusChanged(reported, next)) return;
     this.node = await this.client.patch<Node>(nodes, undefined, this.nodeName, 'merge', { status: next }, { subresource: 'status' });
     for (const c of next.conditions ?? []) {
       const before = previous?.find((p) => p.type === c.type);
       if (before?.status !== c.status) this.conditionEvent(c.type, c.status);
     }
-    this.lastReported = next;
     this.lastReportAt = Date.now();
   }
 

@@ -379,6 +379,24 @@ describe('node agent (in-process API server, simulated runtime)', function () {
       }
     });
 
+    it('posts Ready=True again when the server copy says otherwise (the node lifecycle controller marked it Unknown)', async () => {
+      // nodeStatusReportMs is long: only a difference from the server's copy makes it write.
+      const live = new NodeAgent({ config, nodeName: 'marked-node', nodeStatusCheckMs: 50, nodeStatusReportMs: 600_000, renewIntervalMs: 50 });
+      try {
+        await live.start();
+        const n = await client.get<Node>(nodes, undefined, 'marked-node');
+        const conditions = (n.status?.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' } : c));
+        await client.patch(nodes, undefined, 'marked-node', 'strategic', { status: { conditions } }, { subresource: 'status' });
+        const back = await waitFor('Ready=True again', async () => {
+          const m = await client.get<Node>(nodes, undefined, 'marked-node');
+          return m.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? m : undefined;
+        });
+        expect(back.status?.conditions?.find((c) => c.type === 'Ready')?.reason).to.equal('KubeletReady');
+      } finally {
+        await live.stop();
+      }
+    });
+
     it('adopts its existing Node when started again, and runs its pods again', async () => {
       const options = { config, nodeName: 'restarting', zone: 'zone-r', podCIDR: '10.200.9.0/24', renewIntervalMs: 100 };
       const first = new NodeAgent(options);
