@@ -194,7 +194,7 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
     if (!options.controllers && !options.scheduler && !options.hostNode && !options.simNodes?.count) return;
     // Loaded only when asked for: the API server alone starts without them.
     const c = await import('./components/index.ts');
-    const spec = { controllers: options.controllers, scheduler: options.scheduler, hostNode: options.hostNode, simNodes: options.simNodes, dataDir };
+    const spec = { controllers: options.controllers, scheduler: options.scheduler, hostNode: options.hostNode, simNodes: options.simNodes, dataDir, logLevel: options.logLevel };
     running.components = options.componentWorkers
       ? await c.startComponentsInWorkers(clientConfig, spec, componentWorkerEntry())
       : await c.startComponents(clientConfig, spec);

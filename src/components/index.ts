@@ -26,6 +26,8 @@ export interface ComponentsSpec {
   hostNode?: boolean;
   simNodes?: SimNodesSpec;
   dataDir: string;
+  /** The components' log level (default warn, as startSkiff's). */
+  logLevel?: import('../log.ts').Level;
 }
 
 export interface RunningComponents {
@@ -47,7 +49,11 @@ async function startKind(kind: Kind, config: ClientConfig, spec: ComponentsSpec)
   if (kind === 'controllers') {
     const { startControllerManager } = await import('../controllers/manager.ts');
     const c = typeof spec.controllers === 'object' ? spec.controllers : {};
-    const manager = await startControllerManager(config, { controllers: c.names, factories: c.factories, options: { dataDir: spec.dataDir, ...c.options } });
+    const { createLogger } = await import('../log.ts');
+    const manager = await startControllerManager(config, {
+      controllers: c.names, factories: c.factories, options: { dataDir: spec.dataDir, ...c.options },
+      logger: createLogger(spec.logLevel ?? 'warn', 'controller-manager'),
+    });
     return { nodeNames: [], local: { agents: [], controllerManager: manager }, stop: () => manager.stop() };
   }
   if (kind === 'scheduler') {
