@@ -10,24 +10,10 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startSkiff, type Skiff } from '../../src/index.ts';
 import { SimRuntime } from '../../src/agent/runtime/sim.ts';
 import { formatTable, runConformance, selectCases, type CaseResult } from '../../conformance/runner.ts';
+import { waitForTerminatingNamespaces } from './namespaces.ts';
 
 const IDS = ['AM-03', 'AM-05', 'AM-10', 'AP-01', 'AP-02', 'AP-03', 'AP-05', 'AP-06', 'AP-09', 'AP-11', 'AP-13', 'AP-15', 'AP-23'];
 const cases = await selectCases({ cases: IDS });
-
-/**
- * Waits (up to 60s) until the namespaces the runner deleted after a case are gone, as the e2e
- * framework's AfterEach does: the namespace controller must finish them, and leftover pods of
- * one case must not load the next.
- */
-async function waitForTerminatingNamespaces(core: CoreV1Api): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const terminating = (await core.listNamespace()).items.filter((ns) => ns.status?.phase === 'Terminating').map((ns) => ns.metadata?.name ?? '');
-    if (terminating.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`namespaces still terminating after 60s: ${terminating.join(', ')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('conformance: apps and api-machinery cases of the controllers, against an in-process Skiff with 3 simulated nodes', function () {
   this.timeout(600_000);
