@@ -1,4 +1,4 @@
-// npm run bench:scheduler [-- --nodes 1000 --pods 10000 --zones 3 --concurrency 32 --kubelet-events]
+// npm run bench:scheduler [-- --nodes 1000 --pods 10000 --zones 3 --concurrency 32 --kubelet-events --controllers]
 //
 // `skiff up --sim-nodes N` (API server, scheduler and N simulated node agents in one
 // process, as a user runs it) and, from this process, N pods created over HTTPS with
@@ -27,6 +27,11 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     /** Let the simulated kubelets write their Events too (off by default, as kwok). */
     'kubelet-events': { type: 'boolean', default: false },
+    /**
+     * Run the controller manager too (off by default, as upstream's scheduler_perf runs the API
+     * server and the scheduler only): its informers get every pod event as well.
+     */
+    controllers: { type: 'boolean', default: false },
   },
 });
 const NODES = Number(values.nodes), PODS = Number(values.pods), ZONES = Number(values.zones), CONC = Number(values.concurrency);
@@ -62,7 +67,7 @@ async function main(): Promise<void> {
   const zones = Array.from({ length: ZONES }, (_, i) => `zone-${String.fromCharCode(97 + i)}`);
   process.stdout.write(`starting skiff up with ${NODES} simulated nodes in ${ZONES} zones\n`);
   const t0 = now();
-  const up = await skiffUp(dir, ['--runtime', 'sim', '--sim-nodes', String(NODES), '--sim-zones', zones.join(','), '--sim-capacity', 'cpu=32,memory=128Gi,pods=110', ...(values['kubelet-events'] ? [] : ['--no-sim-events'])], 180_000);
+  const up = await skiffUp(dir, ['--runtime', 'sim', '--sim-nodes', String(NODES), '--sim-zones', zones.join(','), '--sim-capacity', 'cpu=32,memory=128Gi,pods=110', ...(values['kubelet-events'] ? [] : ['--no-sim-events']), ...(values.controllers ? [] : ['--no-controllers'])], 180_000);
   const agent = agentFrom(up.kubeconfigPath);
   const pid = up.child.pid!;
   try {
@@ -149,7 +154,7 @@ async function main(): Promise<void> {
     agent.destroy();
     await up.stop();
   }
-  process.stdout.write(`\n${renderTable(report.figures)}\n\nsimulated kubelet Events ${values['kubelet-events'] ? 'on' : 'off (as kwok; --kubelet-events turns them on)'}; the scheduler's Scheduled events are always written\n`);
+  process.stdout.write(`\n${renderTable(report.figures)}\n\nsimulated kubelet Events ${values['kubelet-events'] ? 'on' : 'off (as kwok; --kubelet-events turns them on)'}; the scheduler's Scheduled events are always written; controller manager ${values.controllers ? 'on' : 'off (as scheduler_perf; --controllers turns it on)'}\n`);
 }
 
 main().then(() => runCleanups()).then(() => process.exit(0), async (e: unknown) => {
