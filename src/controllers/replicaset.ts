@@ -313,7 +313,7 @@ export class ReplicaSetController extends Controller {
     }
     if (diff > 0) {
       const n = Math.min(diff, BURST_REPLICAS);
-      const related = this.pods.list(set.metadata.namespace).filter((p) => controllerOf(p)?.uid === set.metadata.uid);
+      const related = this.pods.byIndex('controller-uid', set.metadata.uid as string);
       const victims = podsToDelete(active, related, n);
       this.expectations.expectDeletionsOf(key, victims.map(objectKey));
       const results = await Promise.allSettled(victims.map(async (p) => {

@@ -34,6 +34,9 @@ export class DeploymentController extends Controller {
     this.replicaSets = ctx.informers.for<ReplicaSet>('apps/replicasets');
     this.pods = ctx.informers.for<Pod>('pods');
     this.replicaSets.addIndex('controller-uid', (o) => { const r = controllerOf(o); return r ? [r.uid] : []; });
+    // Sets without a controller, by namespace: the only ones a deployment may adopt (so a sync
+    // never scans every set in the namespace).
+    this.replicaSets.addIndex('orphan-namespace', (o) => (controllerOf(o) ? [] : [o.metadata.namespace ?? '']));
     this.pods.addIndex('controller-uid', (o) => { const r = controllerOf(o); return r ? [r.uid] : []; });
     this.syncCtx = {
       client: ctx.client,
@@ -130,7 +133,7 @@ export class DeploymentController extends Controller {
   /** The sets this deployment controls after adopting matching orphans and releasing sets that stopped matching. */
   private async replicaSetsFor(d: Deployment, selector: NonNullable<ReturnType<typeof selectorFor>>): Promise<ReplicaSet[]> {
     const owned = this.replicaSets.byIndex('controller-uid', d.metadata.uid as string);
-    const orphans = this.replicaSets.list(d.metadata.namespace, selector).filter((rs) => !controllerOf(rs));
+    const orphans = this.replicaSets.byIndex('orphan-namespace', d.metadata.namespace ?? '').filter((rs) => matchLabels(selector, rs.metadata.labels));
     return claimObjects<ReplicaSet>({
       client: this.ctx.client, resourceName: 'apps/replicasets', owner: d, ownerApiVersion: 'apps/v1', ownerKind: 'Deployment',
       selector, candidates: [...owned, ...orphans], canAdopt: () => this.canAdopt(d),
