@@ -18,7 +18,7 @@ import type { SharedInformer } from './framework/informers.ts';
 import type { ControllerFactory } from './registry.ts';
 import {
   ANNOTATION_TRIGGER_TIME, LABEL_HEADLESS, TriggerTimeTracker, findPort, isHeadless, podIPsOf, podReady, primaryFamily, publishNotReady,
-  selects, serviceSelector, servicesSelecting, servicesToUpdateOnPodChange, shouldPodBeInEndpoints, shouldSetHostname,
+  selects, serviceSelector, queueServicesOnChanges, shouldPodBeInEndpoints, shouldSetHostname,
   type EndpointsPod, type Service,
 } from './servicepods.ts';
 
@@ -202,16 +202,7 @@ export class EndpointsController extends Controller {
     this.services = ctx.informers.for<Service>('services');
     this.pods = ctx.informers.for<EndpointsPod>('pods');
     this.endpoints = ctx.informers.for<Endpoints>('endpoints');
-    this.services.addHandlers({
-      add: (s) => this.enqueue(s),
-      update: (_, s) => this.enqueue(s),
-      delete: (s) => this.enqueue(s),
-    });
-    this.pods.addHandlers({
-      add: (p) => this.enqueueServicesOf(p),
-      update: (old, p) => { for (const k of servicesToUpdateOnPodChange(this.services, old, p)) this.queue.add(k); },
-      delete: (p) => this.enqueueServicesOf(p),
-    });
+    queueServicesOnChanges(this.queue, this.services, this.pods);
     this.endpoints.addHandlers({ delete: (e) => this.enqueue(e) });
   }
 
@@ -223,9 +214,6 @@ export class EndpointsController extends Controller {
     }
   }
 
-  private enqueueServicesOf(p: EndpointsPod): void {
-    for (const k of servicesSelecting(this.services, p.metadata.namespace, p.metadata.labels)) this.queue.add(k);
-  }
 
   protected async sync(key: string): Promise<void> {
     const [namespace, name] = splitKey(key);

@@ -21,7 +21,7 @@ import type { SharedInformer } from './framework/informers.ts';
 import type { ControllerFactory } from './registry.ts';
 import {
   ANNOTATION_TRIGGER_TIME, LABEL_HEADLESS, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, TriggerTimeTracker, findPort, isHeadless, podIPsOf,
-  podReady, publishNotReady, selects, serviceSelector, servicesSelecting, servicesToUpdateOnPodChange, shouldPodBeInEndpoints,
+  podReady, publishNotReady, selects, serviceSelector, queueServicesOnChanges, shouldPodBeInEndpoints,
   shouldSetHostname, type EndpointsPod, type Service,
 } from './servicepods.ts';
 
@@ -293,16 +293,7 @@ export class EndpointSliceController extends Controller {
     this.slices = ctx.informers.for<EndpointSlice>('discovery.k8s.io/endpointslices');
     this.nodes = ctx.informers.for<Node>('nodes');
     this.slices.addIndex(SLICES_BY_SERVICE, sliceServiceIndex);
-    this.services.addHandlers({
-      add: (s) => this.enqueue(s),
-      update: (_, s) => this.enqueue(s),
-      delete: (s) => this.enqueue(s),
-    });
-    this.pods.addHandlers({
-      add: (p) => this.enqueueServicesOf(p),
-      update: (old, p) => { for (const k of servicesToUpdateOnPodChange(this.services, old, p)) this.queue.add(k); },
-      delete: (p) => this.enqueueServicesOf(p),
-    });
+    queueServicesOnChanges(this.queue, this.services, this.pods);
     this.slices.addHandlers({
       add: (s) => this.sliceChanged(s, false),
       update: (old, s) => {
@@ -324,9 +315,6 @@ export class EndpointSliceController extends Controller {
     for (const k of sliceServiceIndex(s)) if (!this.tracker.expected(k, s, deleted)) this.queue.add(k);
   }
 
-  private enqueueServicesOf(p: EndpointsPod): void {
-    for (const k of servicesSelecting(this.services, p.metadata.namespace, p.metadata.labels)) this.queue.add(k);
-  }
 
   private managedSlices(key: string): EndpointSlice[] {
     return this.slices.byIndex(SLICES_BY_SERVICE, key).filter((s) => this.managed(s));

@@ -6,6 +6,7 @@
 import type { KObject } from '../client/informer.ts';
 import { objectKey } from '../client/informer.ts';
 import type { SharedInformer } from './framework/informers.ts';
+import type { WorkQueue } from './framework/queue.ts';
 
 export interface ServicePort {
   name?: string;
@@ -180,6 +181,20 @@ export function servicesToUpdateOnPodChange(services: SharedInformer<Service>, o
  * the first time reports its creation; later, the earliest of the pods' Ready transitions that are
  * newer than at the previous sync. Undefined when nothing new triggered the sync.
  */
+/**
+ * The handlers both endpoints controllers need: a Service's own changes queue it, and a pod's
+ * changes queue every Service whose selector matches the pod (before or after the change).
+ */
+export function queueServicesOnChanges(queue: WorkQueue, services: SharedInformer<Service>, pods: SharedInformer<EndpointsPod>): void {
+  services.addHandlers({ add: (s) => queue.add(objectKey(s)), update: (_, s) => queue.add(objectKey(s)), delete: (s) => queue.add(objectKey(s)) });
+  const podChanged = (p: EndpointsPod) => { for (const k of servicesSelecting(services, p.metadata.namespace, p.metadata.labels)) queue.add(k); };
+  pods.addHandlers({
+    add: podChanged,
+    update: (old, p) => { for (const k of servicesToUpdateOnPodChange(services, old, p)) queue.add(k); },
+    delete: podChanged,
+  });
+}
+
 export class TriggerTimeTracker {
   private readonly states = new Map<string, { service: number; pods: Map<string, number> }>();
 
