@@ -10,8 +10,7 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { parseArgs } from 'node:util';
-import { load } from 'js-yaml';
-import { httpRequest } from './http.ts';
+import { agentFromKubeconfig, httpRequest } from './http.ts';
 import { Report, renderTable } from './report.ts';
 import { buildBundle, skiffUp, vmRssMb } from './skiff.ts';
 import { now, runCleanups, sleep, tempDir } from './util.ts';
@@ -30,19 +29,6 @@ const { values } = parseArgs({
 const NODES = Number(values.nodes), DEPLOYMENTS = Number(values.deployments), REPLICAS = Number(values.replicas), CONC = Number(values.concurrency);
 const TIMEOUT_MS = Number(values['timeout-s']) * 1000;
 const PODS = DEPLOYMENTS * REPLICAS;
-
-interface KubeconfigDoc { users: { user: Record<string, string> }[]; clusters: { cluster: Record<string, string> }[] }
-
-function agentFrom(kubeconfigPath: string): https.Agent {
-  const doc = load(readFileSync(kubeconfigPath, 'utf8')) as KubeconfigDoc;
-  const b = (s: string | undefined) => (s ? Buffer.from(s, 'base64').toString('utf8') : undefined);
-  return new https.Agent({
-    keepAlive: true, maxSockets: CONC + 4,
-    ca: b(doc.clusters[0].cluster['certificate-authority-data']),
-    cert: b(doc.users[0].user['client-certificate-data']),
-    key: b(doc.users[0].user['client-key-data']),
-  });
-}
 
 function deployment(i: number): string {
   return JSON.stringify({
@@ -99,7 +85,7 @@ async function main(): Promise<void> {
   const pods = Math.ceil((PODS * 1.5) / NODES) + 10; // room for the surge of a rolling update
   process.stdout.write(`starting skiff up with ${NODES} simulated nodes (pods=${pods} each)\n`);
   const up = await skiffUp(dir, ['--runtime', 'sim', '--sim-nodes', String(NODES), '--sim-capacity', `cpu=64,memory=256Gi,pods=${pods}`, '--no-sim-events'], 180_000);
-  const agent = agentFrom(up.kubeconfigPath);
+  const agent = agentFromKubeconfig(up.kubeconfigPath, CONC + 4);
   const pid = up.child.pid!;
   try {
     for (const t0 = now(); ;) {

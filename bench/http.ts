@@ -1,7 +1,23 @@
 // One HTTPS request with a keep-alive agent, body collected as a string.
 
 import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
 import type { TlsOptions } from './load.ts';
+
+interface KubeconfigDoc { users: { user: Record<string, string> }[]; clusters: { cluster: Record<string, string> }[] }
+
+/** A keep-alive agent with the CA and client certificate of a kubeconfig skiff up wrote. */
+export function agentFromKubeconfig(kubeconfigPath: string, maxSockets: number): https.Agent {
+  const doc = load(readFileSync(kubeconfigPath, 'utf8')) as KubeconfigDoc;
+  const b = (s: string | undefined) => (s ? Buffer.from(s, 'base64').toString('utf8') : undefined);
+  return new https.Agent({
+    keepAlive: true, maxSockets,
+    ca: b(doc.clusters[0].cluster['certificate-authority-data']),
+    cert: b(doc.users[0].user['client-certificate-data']),
+    key: b(doc.users[0].user['client-key-data']),
+  });
+}
 
 export interface HttpResult {
   status: number;

@@ -10,9 +10,8 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { parseArgs } from 'node:util';
-import { load } from 'js-yaml';
 import { Histogram } from './histogram.ts';
-import { httpRequest } from './http.ts';
+import { agentFromKubeconfig, httpRequest } from './http.ts';
 import { Report, renderTable } from './report.ts';
 import { buildBundle, skiffUp, vmRssMb } from './skiff.ts';
 import { now, runCleanups, sleep, tempDir } from './util.ts';
@@ -36,19 +35,6 @@ const { values } = parseArgs({
 });
 const NODES = Number(values.nodes), PODS = Number(values.pods), ZONES = Number(values.zones), CONC = Number(values.concurrency);
 
-interface KubeconfigDoc { users: { user: Record<string, string> }[]; clusters: { cluster: Record<string, string> }[] }
-
-function agentFrom(kubeconfigPath: string): https.Agent {
-  const doc = load(readFileSync(kubeconfigPath, 'utf8')) as KubeconfigDoc;
-  const b = (s: string | undefined) => (s ? Buffer.from(s, 'base64').toString('utf8') : undefined);
-  return new https.Agent({
-    keepAlive: true, maxSockets: CONC + 4,
-    ca: b(doc.clusters[0].cluster['certificate-authority-data']),
-    cert: b(doc.users[0].user['client-certificate-data']),
-    key: b(doc.users[0].user['client-key-data']),
-  });
-}
-
 function benchPod(i: number): string {
   return JSON.stringify({
     apiVersion: 'v1', kind: 'Pod',
@@ -68,7 +54,7 @@ async function main(): Promise<void> {
   process.stdout.write(`starting skiff up with ${NODES} simulated nodes in ${ZONES} zones\n`);
   const t0 = now();
   const up = await skiffUp(dir, ['--runtime', 'sim', '--sim-nodes', String(NODES), '--sim-zones', zones.join(','), '--sim-capacity', 'cpu=32,memory=128Gi,pods=110', ...(values['kubelet-events'] ? [] : ['--no-sim-events']), ...(values.controllers ? [] : ['--no-controllers'])], 180_000);
-  const agent = agentFrom(up.kubeconfigPath);
+  const agent = agentFromKubeconfig(up.kubeconfigPath, CONC + 4);
   const pid = up.child.pid!;
   try {
     // Wait for every node to register and be Ready.

@@ -17,7 +17,7 @@ import { requiredNodeAffinity } from '../scheduler/plugins/nodeselector.ts';
 import { findUntoleratedTaint, isDoNotScheduleTaint } from '../scheduler/plugins/taints.ts';
 import type { Pod as SchedPod } from '../scheduler/framework/types.ts';
 import { Controller, splitKey, type ControllerContext } from './framework/controller.ts';
-import { claimObjects, controllerOf, newControllerRef } from './framework/controllerref.ts';
+import { claimObjects, controllerOf, ownerCanAdopt, newControllerRef } from './framework/controllerref.ts';
 import { Expectations, UIDTrackingExpectations } from './framework/expectations.ts';
 import { selectorFor, type SharedInformer } from './framework/informers.ts';
 import {
@@ -267,15 +267,7 @@ export class DaemonSetController extends Controller {
 
   // --- history ---------------------------------------------------------------------------
 
-  private async canAdopt(ds: DaemonSet): Promise<boolean> {
-    try {
-      const fresh = await this.client.get<DaemonSet>(daemonSets, ds.metadata.namespace, ds.metadata.name);
-      return fresh.metadata.uid === ds.metadata.uid && !fresh.metadata.deletionTimestamp;
-    } catch (e) {
-      if (isNotFound(e)) return false;
-      throw e;
-    }
-  }
+  private canAdopt(ds: DaemonSet): Promise<boolean> { return ownerCanAdopt(this.client, 'apps/daemonsets', ds); }
 
   /** The revision matching the template (made if missing, renumbered to be newest) and the others (upstream constructHistory). */
   private async constructHistory(ds: DaemonSet, selector: LabelSelector): Promise<{ cur: ControllerRevision; old: ControllerRevision[] }> {

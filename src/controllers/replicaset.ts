@@ -11,7 +11,7 @@ import { isConflict, isNotFound, resource, type RestClient } from '../client/res
 import { referenceTo, type EventRecorder } from '../client/events.ts';
 import { matchLabels, fromMetaLabelSelector, type LabelSelector, type MetaLabelSelector } from '../registry/selection.ts';
 import { Controller, splitKey, type ControllerContext } from './framework/controller.ts';
-import { claimObjects, controllerOf, newControllerRef, isBeingDeleted } from './framework/controllerref.ts';
+import { claimObjects, controllerOf, ownerCanAdopt, newControllerRef, isBeingDeleted } from './framework/controllerref.ts';
 import { UIDTrackingExpectations } from './framework/expectations.ts';
 import { selectorFor, type SharedInformer } from './framework/informers.ts';
 import { isPodAvailable, isPodReady } from './podreadiness.ts';
@@ -276,15 +276,7 @@ export class ReplicaSetController extends Controller {
   }
 
   /** Re-read the set from the API server: adopt only if it still exists, is the same object and is not being deleted. */
-  private async canAdopt(set: ReplicaSetLike): Promise<boolean> {
-    try {
-      const fresh = await this.client.get<ReplicaSetLike>(resource(this.kind.resourceName), set.metadata.namespace, set.metadata.name);
-      return fresh.metadata.uid === set.metadata.uid && !fresh.metadata.deletionTimestamp;
-    } catch (e) {
-      if (isNotFound(e)) return false;
-      throw e;
-    }
-  }
+  private canAdopt(set: ReplicaSetLike): Promise<boolean> { return ownerCanAdopt(this.client, this.kind.resourceName, set); }
 
   private async manageReplicas(active: Pod[], set: ReplicaSetLike, key: string): Promise<void> {
     const want = set.spec.replicas ?? 1;

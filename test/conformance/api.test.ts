@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { startSkiff, type Skiff } from '../../src/index.ts';
 import { formatTable, runConformance, selectCases, type CaseResult } from '../../conformance/runner.ts';
+import { expectPassed } from './suite.ts';
 
 /** Cases that need parts not built yet: ID -> why. */
 const NOT_YET: Record<string, string> = {
@@ -47,12 +48,7 @@ describe('conformance: class API against an in-process Skiff', function () {
       continue;
     }
     it(title, () => {
-      const r = results.get(c.id);
-      expect(r, `${c.id} did not run`).to.not.equal(undefined);
-      if (r && r.outcome !== 'pass') {
-        const detail = [`${c.id} ${r.outcome}: ${r.error ?? ''}`, `namespace: ${r.namespace ?? '-'}`, ...r.log.slice(-15)].join('\n  ');
-        expect.fail(detail);
-      }
+      expectPassed(results, c.id);
     });
   }
 });

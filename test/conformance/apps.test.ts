@@ -6,11 +6,10 @@
 // fix, never to skip.
 
 import { expect } from 'chai';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startSkiff, type Skiff } from '../../src/index.ts';
 import { SimRuntime } from '../../src/agent/runtime/sim.ts';
-import { formatTable, runConformance, selectCases, type CaseResult } from '../../conformance/runner.ts';
-import { waitForTerminatingNamespaces } from './namespaces.ts';
+import { selectCases, type CaseResult } from '../../conformance/runner.ts';
+import { expectPassed, runEach } from './suite.ts';
 
 const IDS = ['AM-03', 'AM-05', 'AM-10', 'AP-01', 'AP-02', 'AP-03', 'AP-05', 'AP-06', 'AP-09', 'AP-11', 'AP-13', 'AP-15', 'AP-23'];
 const cases = await selectCases({ cases: IDS });
@@ -18,23 +17,13 @@ const cases = await selectCases({ cases: IDS });
 describe('conformance: apps and api-machinery cases of the controllers, against an in-process Skiff with 3 simulated nodes', function () {
   this.timeout(600_000);
   let skiff: Skiff | undefined;
-  const results = new Map<string, CaseResult>();
+  let results = new Map<string, CaseResult>();
 
   before(async function () {
     skiff = await startSkiff({ scheduler: true, controllers: true, simNodes: { count: 3, zones: ['zone-a', 'zone-b', 'zone-c'] } });
     // AP-06 rolls out to "webserver:404", an image no registry has: the simulated runtime must fail its pull as a real one would.
     for (const agent of skiff.nodes) if (agent.runtime instanceof SimRuntime) agent.runtime.failImagePull('webserver:404');
-    const kc = new KubeConfig();
-    kc.loadFromString(skiff.kubeconfig);
-    const core = kc.makeApiClient(CoreV1Api);
-    const run: CaseResult[] = [];
-    for (const c of cases) {
-      const [r] = await runConformance({ kubeconfig: skiff.kubeconfig, cases: [c.id], timeoutMs: 120_000 });
-      run.push(r);
-      results.set(r.id, r);
-      await waitForTerminatingNamespaces(core);
-    }
-    console.log(`\n${formatTable(run, { errorWidth: 160 })}\n`);
+    results = await runEach(skiff.kubeconfig, cases.map((c) => c.id), 120_000);
   });
 
   after(async () => { await skiff?.close(); });
@@ -45,12 +34,7 @@ describe('conformance: apps and api-machinery cases of the controllers, against 
 
   for (const c of cases) {
     it(`${c.id} ${c.codename}`, () => {
-      const r = results.get(c.id);
-      expect(r, `${c.id} did not run`).to.not.equal(undefined);
-      if (r && r.outcome !== 'pass') {
-        const detail = [`${c.id} ${r.outcome}: ${r.error ?? ''}`, `namespace: ${r.namespace ?? '-'}`, ...r.log.slice(-15)].join('\n  ');
-        expect.fail(detail);
-      }
+      expectPassed(results, c.id);
     });
   }
 });

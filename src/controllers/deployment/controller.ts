@@ -4,17 +4,16 @@
 // report status and conditions. ReplicaSet changes wake the deployment that owns them.
 
 import type { KObject } from '../../client/informer.ts';
-import { isNotFound } from '../../client/rest.ts';
 import type { EventRecorder } from '../../client/events.ts';
 import { matchLabels } from '../../registry/selection.ts';
 import { Controller, splitKey, type ControllerContext } from '../framework/controller.ts';
-import { claimObjects, controllerOf, isBeingDeleted } from '../framework/controllerref.ts';
+import { claimObjects, controllerOf, ownerCanAdopt, isBeingDeleted } from '../framework/controllerref.ts';
 import { selectorFor, type SharedInformer } from '../framework/informers.ts';
 import type { ControllerFactory } from '../registry.ts';
 import { rolloutRecreate, type PodPhase } from './recreate.ts';
 import { rolloutRolling } from './rolling.ts';
 import {
-  checkPausedConditions, deploymentRef, deployments, isScalingEvent, sync, syncStatusOnly, updateDeploymentStatus, type SyncContext,
+  checkPausedConditions, deploymentRef, isScalingEvent, sync, syncStatusOnly, updateDeploymentStatus, type SyncContext,
 } from './sync.ts';
 import type { Deployment, ReplicaSet } from './util.ts';
 
@@ -141,15 +140,7 @@ export class DeploymentController extends Controller {
   }
 
   /** Adopt only if the deployment, read afresh, is the same object and not being deleted. */
-  private async canAdopt(d: Deployment): Promise<boolean> {
-    try {
-      const fresh = await this.ctx.client.get<Deployment>(deployments, d.metadata.namespace, d.metadata.name);
-      return fresh.metadata.uid === d.metadata.uid && !fresh.metadata.deletionTimestamp;
-    } catch (e) {
-      if (isNotFound(e)) return false;
-      throw e;
-    }
-  }
+  private canAdopt(d: Deployment): Promise<boolean> { return ownerCanAdopt(this.ctx.client, 'apps/deployments', d); }
 
   /** Pods of the deployment's sets that match its selector, by set UID (upstream getPodMapForDeployment). */
   private podsByReplicaSet(d: Deployment, rsList: ReplicaSet[], selector: NonNullable<ReturnType<typeof selectorFor>>): Map<string, Pod[]> {

@@ -81,5 +81,20 @@ export async function claimObjects<T extends KObject>(o: ClaimOptions<T>): Promi
   return claimed;
 }
 
+/**
+ * Whether an owner may adopt now (upstream's RecheckDeletionTimestamp): read it again from the
+ * API server, not the cache, and refuse when it is gone, was replaced by another object of
+ * the same name, or is being deleted.
+ */
+export async function ownerCanAdopt(client: RestClient, resourceName: string, owner: KObject): Promise<boolean> {
+  try {
+    const fresh = await client.get<KObject>(resource(resourceName), owner.metadata.namespace, owner.metadata.name);
+    return fresh.metadata.uid === owner.metadata.uid && !isBeingDeleted(fresh);
+  } catch (e) {
+    if (isNotFound(e)) return false;
+    throw e;
+  }
+}
+
 /** A patch whose metadata.uid precondition no longer holds (the object was replaced). */
 const isInvalidUid = (e: unknown): boolean => (e as { code?: number }).code === 422 || (e as { code?: number }).code === 409;

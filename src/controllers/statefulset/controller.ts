@@ -11,7 +11,7 @@ import { isAlreadyExists, isConflict, isNotFound, resource, type RestClient } fr
 import { referenceTo, type EventRecorder, type ObjectReference } from '../../client/events.ts';
 import { matchLabels, type LabelSelector } from '../../registry/selection.ts';
 import { Controller, splitKey, type ControllerContext } from '../framework/controller.ts';
-import { claimObjects, controllerOf } from '../framework/controllerref.ts';
+import { claimObjects, controllerOf, ownerCanAdopt } from '../framework/controllerref.ts';
 import { selectorFor, type SharedInformer } from '../framework/informers.ts';
 import {
   adoptRevision, createRevision, deleteRevision, findEqualRevisions, equalRevision, newRevision, nextRevision, ownedRevisions,
@@ -128,15 +128,7 @@ export class StatefulSetController extends Controller {
   private ref(set: StatefulSet): ObjectReference { return referenceTo(set, SET_KIND, SET_API_VERSION); }
 
   /** Re-read the set: adopt only while it exists as the same object and is not being deleted. */
-  private async canAdopt(set: StatefulSet): Promise<boolean> {
-    try {
-      const fresh = await this.client.get<StatefulSet>(statefulSets, set.metadata.namespace, set.metadata.name);
-      return fresh.metadata.uid === set.metadata.uid && !fresh.metadata.deletionTimestamp;
-    } catch (e) {
-      if (isNotFound(e)) return false;
-      throw e;
-    }
-  }
+  private canAdopt(set: StatefulSet): Promise<boolean> { return ownerCanAdopt(this.client, 'apps/statefulsets', set); }
 
   /** The set's revisions, orphans matching its selector adopted (upstream ListRevisions + AdoptOrphanRevisions). */
   private async listRevisions(set: StatefulSet, selector: LabelSelector): Promise<ControllerRevision[]> {
