@@ -20,6 +20,7 @@ import {
   ANNOTATION_TRIGGER_TIME, LABEL_HEADLESS, TriggerTimeTracker, findPort, isHeadless, podIPsOf, podReady, primaryFamily, publishNotReady,
   selects, serviceSelector, queueServicesOnChanges, shouldPodBeInEndpoints, shouldSetHostname,
   type EndpointsPod, type Service,
+  sameMap,
 } from './servicepods.ts';
 
 /** Most addresses one Endpoints object holds (upstream maxCapacity). */
@@ -167,11 +168,6 @@ export function subsetsFor(svc: Service, pods: EndpointsPod[]): EndpointSubset[]
   }
   return repackSubsets(subsets);
 }
-
-const sameMap = (a: Record<string, string> | undefined, b: Record<string, string> | undefined) => {
-  const ak = Object.keys(a ?? {}), bk = Object.keys(b ?? {});
-  return ak.length === bk.length && ak.every((k) => a?.[k] === b?.[k]);
-};
 
 /** Subsets equal apart from the resourceVersion in target references. */
 function sameSubsets(a: EndpointSubset[] | undefined, b: EndpointSubset[]): boolean {

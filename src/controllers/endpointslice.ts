@@ -23,6 +23,7 @@ import {
   ANNOTATION_TRIGGER_TIME, LABEL_HEADLESS, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, TriggerTimeTracker, findPort, isHeadless, podIPsOf,
   podReady, publishNotReady, selects, serviceSelector, queueServicesOnChanges, shouldPodBeInEndpoints,
   shouldSetHostname, type EndpointsPod, type Service,
+  sameMap,
 } from './servicepods.ts';
 
 export const ENDPOINTSLICE_CONTROLLER_NAME = 'endpointslice-controller.k8s.io';
@@ -127,11 +128,6 @@ export function sliceLabels(svc: Service, controllerName: string): Record<string
   labels[LABEL_MANAGED_BY] = controllerName;
   return labels;
 }
-
-export const sameMap = (a: Record<string, string> | undefined, b: Record<string, string> | undefined) => {
-  const ak = Object.keys(a ?? {}), bk = Object.keys(b ?? {});
-  return ak.length === bk.length && ak.every((k) => a?.[k] === b?.[k]);
-};
 
 function newSlice(svc: Service, ports: SlicePort[], addressType: AddressType, controllerName: string): EndpointSlice {
   return {

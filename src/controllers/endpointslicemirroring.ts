@@ -17,10 +17,10 @@ import type { SharedInformer } from './framework/informers.ts';
 import type { ControllerFactory } from './registry.ts';
 import type { EndpointAddress, Endpoints, EndpointPort } from './endpoints.ts';
 import {
-  SLICES_BY_SERVICE, SliceTracker, endpointDetail, endpointKey, portsKey, sameMap, sliceServiceIndex,
+  SLICES_BY_SERVICE, SliceTracker, endpointDetail, endpointKey, portsKey, sliceServiceIndex,
   type EndpointSlice, type SliceEndpoint, type SlicePort,
 } from './endpointslice.ts';
-import { ANNOTATION_TRIGGER_TIME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, type Service } from './servicepods.ts';
+import { ANNOTATION_TRIGGER_TIME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, sameMap, type Service } from './servicepods.ts';
 
 export const MIRRORING_CONTROLLER_NAME = 'endpointslicemirroring-controller.k8s.io';
 /** Most addresses mirrored per Endpoints subset (--mirroring-max-endpoints-per-subset default). */

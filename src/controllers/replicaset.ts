@@ -9,7 +9,7 @@ import type { KObject } from '../client/informer.ts';
 import { objectKey } from '../client/informer.ts';
 import { isConflict, isNotFound, resource, type RestClient } from '../client/rest.ts';
 import { referenceTo, type EventRecorder } from '../client/events.ts';
-import { matchLabels, fromMetaLabelSelector, type LabelSelector, type MetaLabelSelector } from '../registry/selection.ts';
+import { matchLabels, fromMetaLabelSelector, sameMap, type LabelSelector, type MetaLabelSelector } from '../registry/selection.ts';
 import { Controller, splitKey, type ControllerContext } from './framework/controller.ts';
 import { claimObjects, controllerOf, ownerCanAdopt, newControllerRef, isBeingDeleted } from './framework/controllerref.ts';
 import { UIDTrackingExpectations } from './framework/expectations.ts';
@@ -209,7 +209,7 @@ export class ReplicaSetController extends Controller {
     if (p.metadata.deletionTimestamp && !old.metadata.deletionTimestamp) {
       // Being deleted counts as deleted for expectations (the final DELETED may come much later).
       this.podDeleted(p);
-      if (JSON.stringify(old.metadata.labels) !== JSON.stringify(p.metadata.labels)) this.podDeleted(old);
+      if (!sameMap(old.metadata.labels, p.metadata.labels)) this.podDeleted(old);
       return;
     }
     const oldRef = controllerOf(old), ref = controllerOf(p);
@@ -222,7 +222,7 @@ export class ReplicaSetController extends Controller {
       if (min > 0 && !isPodReady(old) && isPodReady(p)) this.enqueueAfter(owner, min * 1000 + 1000);
       return;
     }
-    if (!ref && (JSON.stringify(old.metadata.labels) !== JSON.stringify(p.metadata.labels) || !!oldRef)) {
+    if (!ref && (!sameMap(old.metadata.labels, p.metadata.labels) || !!oldRef)) {
       for (const s of this.matchingSets(p)) this.enqueue(s);
     }
   }

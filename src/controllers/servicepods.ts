@@ -7,6 +7,9 @@ import type { KObject } from '../client/informer.ts';
 import { objectKey } from '../client/informer.ts';
 import type { SharedInformer } from './framework/informers.ts';
 import type { WorkQueue } from './framework/queue.ts';
+import { sameMap } from '../registry/selection.ts';
+
+export { sameMap };
 
 export interface ServicePort {
   name?: string;
@@ -145,10 +148,6 @@ export function servicesSelecting(services: SharedInformer<Service>, namespace: 
 const sameIPs = (a: EndpointsPod, b: EndpointsPod) =>
   JSON.stringify(a.status?.podIPs ?? a.status?.podIP ?? null) === JSON.stringify(b.status?.podIPs ?? b.status?.podIP ?? null);
 
-const sameLabels = (a?: Record<string, string>, b?: Record<string, string>) => {
-  const ak = Object.keys(a ?? {}), bk = Object.keys(b ?? {});
-  return ak.length === bk.length && ak.every((k) => a?.[k] === b?.[k]);
-};
 
 /**
  * The Services to resync after a pod update (upstream GetServicesToUpdateOnPodChange): none when
@@ -157,7 +156,7 @@ const sameLabels = (a?: Record<string, string>, b?: Record<string, string>) => {
  */
 export function servicesToUpdateOnPodChange(services: SharedInformer<Service>, old: EndpointsPod, cur: EndpointsPod): Set<string> {
   if (old.metadata.resourceVersion === cur.metadata.resourceVersion) return new Set();
-  const labelsChanged = !sameLabels(old.metadata.labels, cur.metadata.labels)
+  const labelsChanged = !sameMap(old.metadata.labels, cur.metadata.labels)
     || old.spec?.hostname !== cur.spec?.hostname || old.spec?.subdomain !== cur.spec?.subdomain;
   const podChanged = old.metadata.deletionTimestamp !== cur.metadata.deletionTimestamp || podReady(old) !== podReady(cur)
     || !sameIPs(old, cur) || old.status?.phase !== cur.status?.phase || old.spec?.nodeName !== cur.spec?.nodeName;

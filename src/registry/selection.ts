@@ -81,6 +81,12 @@ export function parseLabelSelector(s: string | undefined): LabelSelector {
 }
 
 /** metav1.LabelSelector (matchLabels + matchExpressions) as used in workload specs. */
+/** Two string maps (labels, annotations) with the same entries; a missing map is empty. */
+export const sameMap = (a?: Record<string, string>, b?: Record<string, string>): boolean => {
+  const ak = Object.keys(a ?? {}), bk = Object.keys(b ?? {});
+  return ak.length === bk.length && ak.every((k) => a?.[k] === b?.[k]);
+};
+
 export interface MetaLabelSelector {
   matchLabels?: Record<string, string>;
   matchExpressions?: { key: string; operator: string; values?: string[] }[];

@@ -5,7 +5,7 @@
 
 import type { KObject } from '../../client/informer.ts';
 import type { EventRecorder } from '../../client/events.ts';
-import { matchLabels } from '../../registry/selection.ts';
+import { matchLabels, sameMap } from '../../registry/selection.ts';
 import { Controller, splitKey, type ControllerContext } from '../framework/controller.ts';
 import { claimObjects, controllerOf, ownerCanAdopt, isBeingDeleted } from '../framework/controllerref.ts';
 import { selectorFor, type SharedInformer } from '../framework/informers.ts';
@@ -88,7 +88,7 @@ export class DeploymentController extends Controller {
     const oldRef = controllerOf(old), ref = controllerOf(rs);
     if (oldRef && oldRef.uid !== ref?.uid) this.enqueueOwner(old);
     if (ref) return this.enqueueOwner(rs);
-    if (JSON.stringify(old.metadata.labels) !== JSON.stringify(rs.metadata.labels) || oldRef) {
+    if (!sameMap(old.metadata.labels, rs.metadata.labels) || oldRef) {
       for (const d of this.matchingDeployments(rs)) this.enqueue(d);
     }
   }
