@@ -36,7 +36,7 @@ export interface PodSandboxConfig {
   labels?: Record<string, string>;
   /** The pod's annotations, as the kubelet passes them. */
   annotations?: Record<string, string>;
-  linux?: { cgroupParent?: string; securityContext?: { namespaceOptions?: { network?: NamespaceMode; pid?: NamespaceMode; ipc?: NamespaceMode } } };
+  linux?: { cgroupParent?: string; securityContext?: { namespaceOptions?: NamespaceOption }; sysctls?: Record<string, string> };
 }
 
 export type PodSandboxState = 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
@@ -79,7 +79,25 @@ export interface ContainerMetadata { name: string; attempt: number }
 
 export interface ImageSpec { image: string; annotations?: Record<string, string>; userSpecifiedImage?: string }
 
-export interface Mount { containerPath: string; hostPath: string; readonly?: boolean }
+export type MountPropagation = 'PROPAGATION_PRIVATE' | 'PROPAGATION_HOST_TO_CONTAINER' | 'PROPAGATION_BIDIRECTIONAL';
+
+export interface Mount { containerPath: string; hostPath: string; readonly?: boolean; propagation?: MountPropagation }
+
+/** CRI LinuxContainerResources (cgroup values the kubelet derives from requests/limits). */
+export interface LinuxContainerResources {
+  cpuPeriod?: number;
+  cpuQuota?: number;
+  cpuShares?: number;
+  memoryLimitInBytes?: number;
+  oomScoreAdj?: number;
+}
+
+export interface NamespaceOption { network?: NamespaceMode; pid?: NamespaceMode; ipc?: NamespaceMode; targetId?: string }
+
+export interface LinuxContainerConfig {
+  resources?: LinuxContainerResources;
+  securityContext?: { namespaceOptions?: NamespaceOption };
+}
 
 export interface ContainerConfig {
   metadata: ContainerMetadata;
@@ -95,6 +113,7 @@ export interface ContainerConfig {
   stdin?: boolean;
   stdinOnce?: boolean;
   tty?: boolean;
+  linux?: LinuxContainerConfig;
 }
 
 export type ContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
@@ -198,11 +217,32 @@ export interface ImageService {
   removeImage(image: ImageSpec): Promise<void>;
 }
 
-export type ContainerRuntime = RuntimeService & ImageService;
+// --- Streaming and runtime health (optional: the simulated runtime runs no processes) ---
+
+export interface ExecSyncResponse { stdout: Buffer; stderr: Buffer; exitCode: number }
+export interface ExecRequest { containerId: string; cmd: string[]; tty?: boolean; stdin?: boolean; stdout?: boolean; stderr?: boolean }
+export interface AttachRequest { containerId: string; stdin?: boolean; tty?: boolean; stdout?: boolean; stderr?: boolean }
+/** CRI RuntimeCondition: RuntimeReady and NetworkReady. */
+export interface RuntimeCondition { type: string; status: boolean; reason?: string; message?: string }
+
+export interface StreamingService {
+  /** Runs a command in a container to completion (probes, hooks); a non-zero exit is a normal answer. */
+  execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse>;
+  /** The runtime streaming server's single-use URL for an exec / attach / port-forward session. */
+  exec(req: ExecRequest): Promise<string>;
+  attach(req: AttachRequest): Promise<string>;
+  portForward(podSandboxId: string, ports: number[]): Promise<string>;
+  /** After the agent renamed a container's log file (rotation). */
+  reopenContainerLog(containerId: string): Promise<void>;
+  updateContainerResources(containerId: string, resources: LinuxContainerResources): Promise<void>;
+  status(): Promise<{ conditions: RuntimeCondition[] }>;
+}
+
+export type ContainerRuntime = RuntimeService & ImageService & Partial<StreamingService>;
 
 /** A runtime call failed (gRPC status code names, as CRI errors carry them). */
 export class RuntimeError extends Error {
-  constructor(readonly code: 'NotFound' | 'FailedPrecondition' | 'InvalidArgument' | 'Unknown' | 'ResourceExhausted', message: string) {
+  constructor(readonly code: 'NotFound' | 'FailedPrecondition' | 'InvalidArgument' | 'Unknown' | 'ResourceExhausted' | 'Unimplemented' | 'DeadlineExceeded' | 'Unavailable', message: string) {
     super(message);
   }
 }
