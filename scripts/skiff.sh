@@ -4,7 +4,12 @@
 # CommonJS rather than ESM: node loads one big CommonJS file ~20 ms faster (no ESM translate).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-bash "$root/scripts/ensure-deps.sh"
+source "$root/scripts/runtime-packages.sh"
+# Only `up` and `agent` run containers (and only as root on Linux); other commands need npm packages alone.
+case "${1:-}" in
+  up|agent) if [ "$(id -u)" -eq 0 ]; then SKIFF_APT="$SKIFF_RUNTIME_PACKAGES" bash "$root/scripts/ensure-deps.sh"; else bash "$root/scripts/ensure-deps.sh"; fi ;;
+  *) bash "$root/scripts/ensure-deps.sh" ;;
+esac
 bundle="$root/dist/skiff.cjs"
 if [ ! -f "$bundle" ] || [ -n "$(find "$root/src" "$root/api" -newer "$bundle" -name '*.ts' -print -quit)" ]; then
   rm -f "$root/dist/schemas.json" "$root/dist/schema-shapes.json"
