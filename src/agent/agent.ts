@@ -14,12 +14,14 @@ import { nameIndex, simNodeIP, simPodCIDR, SIM_POD_CIDR_COUNT } from './addresse
 import { admitPod } from './admission.ts';
 import { NodeLease } from './lease.ts';
 import {
-  goArch, hostCapacity, hostFacts, KUBELET_VERSION, newNode, nodeLabels, nodeStatus, nodeStatusChanged, simulatedIdentity, SimulatedNodeAnnotation,
+  goArch, hostCapacity, hostFacts, KUBELET_VERSION, newNode, nodeLabels, nodeStatus, nodeStatusChanged, runtimeErrors, simulatedIdentity, SimulatedNodeAnnotation,
   type NodeConfig,
 } from './node.ts';
+import { podCgroupParent, removePodCgroup } from './podcgroups.ts';
 import { PodWorker, type PodWorkerDeps } from './podworker.ts';
 import { SimRuntime } from './runtime/sim.ts';
-import type { ContainerEventResponse, ContainerRuntime, VersionResponse } from './runtime/types.ts';
+import { KubernetesPodUIDLabel, type ContainerEventResponse, type ContainerRuntime, type VersionResponse } from './runtime/types.ts';
+import { removeRuntimePods } from './runtimepod.ts';
 import { StatusManager } from './statusmanager.ts';
 import { isTerminalPhase, podKey, type Node, type Pod, type ResourceList } from './types.ts';
 import type { INodeStatus } from 'kubernetes-models/v1';
@@ -66,6 +68,8 @@ export interface NodeAgentOptions {
   recordEvents?: boolean;
   /** The directory whose filesystem size is the default ephemeral-storage capacity. */
   dataDir?: string;
+  /** The kubelet's root dir (pods/<uid>/..., pod logs under logs/); unset: pods keep nothing on disk (simulated nodes). */
+  rootDir?: string;
   logLevel?: Level;
   logger?: Logger;
 }
@@ -97,6 +101,7 @@ export class NodeAgent {
   private nextStatusAt = 0;
   private lastReportAt = 0;
   private stopped = false;
+  private housekeeping: Promise<void> | undefined;
 
   constructor(private readonly options: NodeAgentOptions) {
     this.nodeName = options.nodeName;
@@ -162,6 +167,7 @@ export class NodeAgent {
     const initial = [...(this.buffered?.values() ?? [])].sort((a, b) => { const x = a.metadata.creationTimestamp ?? '', y = b.metadata.creationTimestamp ?? ''; return x < y ? -1 : x > y ? 1 : 0; });
     this.buffered = undefined;
     for (const pod of initial) this.podAdded(pod);
+    this.cleanupPods();
 
     const now = Date.now();
     const renew = this.options.renewIntervalMs ?? 10_000;
@@ -218,7 +224,7 @@ export class NodeAgent {
 
   private async register(): Promise<void> {
     const cfg = this.cfg!;
-    const status = nodeStatus(cfg, undefined, await this.runtime.listImages(), timestamp(Date.now()));
+    const status = nodeStatus(cfg, undefined, await this.runtime.listImages(), timestamp(Date.now()), await this.runtimeProblems());
     try {
       this.node = await this.client.create<Node>(nodes, undefined, newNode(cfg, status));
       this.lastReportAt = Date.now();
@@ -245,7 +251,7 @@ export class NodeAgent {
     const server = await this.client.request<Node>('GET', withQuery(resourcePath(nodes, undefined, this.nodeName), { resourceVersion: '0' }));
     this.node = server;
     const previous = server.status?.conditions;
-    const next = nodeStatus(this.cfg!, previous, await this.runtime.listImages(), timestamp(Date.now()));
+    const next = nodeStatus(this.cfg!, previous, await this.runtime.listImages(), timestamp(Date.now()), await this.runtimeProblems());
     const due = Date.now() - this.lastReportAt >= (this.options.nodeStatusReportMs ?? 5 * 60_000);
     const reported = server.status ? (Object.fromEntries(Object.keys(next).map((k) => [k, (server.status as Record<string, unknown>)[k]])) as INodeStatus) : undefined;
     if (!force && !due && !nodeStatusChanged(reported, next)) return;
@@ -255,6 +261,16 @@ export class NodeAgent {
       if (before?.status !== c.status) this.conditionEvent(c.type, c.status);
     }
     this.lastReportAt = Date.now();
+  }
+
+  /** Why the runtime keeps the node from Ready (CRI Status: RuntimeReady, NetworkReady); none for a runtime without Status. */
+  private async runtimeProblems(): Promise<string[]> {
+    if (!this.runtime.status) return [];
+    try {
+      return runtimeErrors((await this.runtime.status()).conditions);
+    } catch (e) {
+      return [`container runtime is down: ${(e as Error).message}`];
+    }
   }
 
   private nodeEvent(type: 'Normal' | 'Warning', reason: string, message: string): void {
@@ -295,6 +311,7 @@ export class NodeAgent {
     }
     if (now >= this.nextStatusAt) {
       this.nextStatusAt = now + (this.options.nodeStatusCheckMs ?? 10_000);
+      this.cleanupPods();
       try {
         await this.syncNodeStatus();
       } catch (e) {
@@ -309,7 +326,9 @@ export class NodeAgent {
   // --- Pods ----------------------------------------------------------------------------------
 
   private workerDeps(): PodWorkerDeps {
-    return {
+    // Typed with rootDir as well, so that it passes through whether or not the pod worker declares it.
+    const deps: PodWorkerDeps & { rootDir?: string } = {
+      rootDir: this.options.rootDir,
       runtime: this.runtime,
       runtimeName: this.runtimeName,
       hostIP: this.cfg!.nodeIP,
@@ -324,8 +343,30 @@ export class NodeAgent {
         if (this.workers.get(w.uid) === w) this.workers.delete(w.uid);
         const key = podKey(w.pod);
         if (this.uidByKey.get(key) === w.uid) this.uidByKey.delete(key);
+        // The sandbox is gone: so goes the pod's cgroup, which the runtime leaves behind.
+        if (!this.simulated) removePodCgroup(podCgroupParent(w.uid));
       },
     };
+    return deps;
+  }
+
+  /**
+   * HandlePodCleanups: pods the runtime still runs that the API no longer has (deleted while the
+   * agent was down) are killed and removed, with their cgroups. One pass at a time, in the background.
+   */
+  private cleanupPods(): void {
+    if (this.simulated || this.housekeeping || this.stopped) return;
+    this.housekeeping = (async () => {
+      const sandboxes = await this.runtime.listPodSandbox();
+      const orphans = new Set<string>();
+      for (const s of sandboxes) {
+        const uid = s.labels?.[KubernetesPodUIDLabel] ?? s.metadata.uid;
+        if (!this.workers.has(uid)) orphans.add(uid);
+      }
+      if (orphans.size === 0 || this.stopped) return;
+      this.log.info('removing pods the API no longer has', { uids: [...orphans] });
+      for (const uid of await removeRuntimePods(this.runtime, orphans)) removePodCgroup(podCgroupParent(uid));
+    })().catch((e: unknown) => this.log.warn('cleaning up orphaned pods failed', { error: (e as Error).message })).finally(() => { this.housekeeping = undefined; });
   }
 
   private podAdded(pod: Pod): void {

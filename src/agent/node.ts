@@ -6,7 +6,7 @@ import { readFileSync, statfsSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { createHash, randomUUID } from 'node:crypto';
 import type { INodeStatus, INodeSystemInfo, ITaint } from 'kubernetes-models/v1';
-import type { Image } from './runtime/types.ts';
+import type { Image, RuntimeCondition } from './runtime/types.ts';
 import type { Node, NodeCondition, ResourceList } from './types.ts';
 
 export const KUBELET_VERSION = 'v1.32.0';
@@ -141,15 +141,17 @@ const condition = (type: string, status: string, reason: string, message: string
  * The four conditions the kubelet owns, Ready last (upstream keeps it last for old readers).
  * A condition whose status did not change keeps its lastTransitionTime.
  */
-export function nodeConditions(previous: NodeCondition[] | undefined, now: string, capacity: ResourceList): NodeCondition[] {
+export function nodeConditions(previous: NodeCondition[] | undefined, now: string, capacity: ResourceList, runtimeErrors: string[] = []): NodeCondition[] {
   const missing = ['cpu', 'memory', 'pods', 'ephemeral-storage'].filter((r) => capacity[r] === undefined);
+  const errors = [...runtimeErrors];
+  if (missing.length) errors.push(`Missing node capacity for resources: ${missing.join(', ')}`);
   const desired = [
     condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
     condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
     condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
-    missing.length === 0
+    errors.length === 0
       ? condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status')
-      : condition('Ready', 'False', 'KubeletNotReady', `Missing node capacity for resources: ${missing.join(', ')}`),
+      : condition('Ready', 'False', 'KubeletNotReady', errors.join(', ')),
   ];
   const ours = new Set(desired.map((c) => c.type));
   const others = (previous ?? []).filter((c) => !ours.has(c.type));
@@ -169,12 +171,27 @@ export function nodeImages(images: Image[]): NonNullable<INodeStatus['images']> 
     .map((i) => ({ names: [...i.repoDigests, ...i.repoTags].slice(0, MAX_NAMES_PER_IMAGE), sizeBytes: i.size }));
 }
 
-export function nodeStatus(cfg: NodeConfig, previous: NodeCondition[] | undefined, images: Image[], now: string): INodeStatus {
+/**
+ * What keeps the node from being Ready on the runtime's side (the kubelet's runtime state
+ * check): the CRI RuntimeReady and NetworkReady conditions, worded as upstream's.
+ */
+export function runtimeErrors(conditions: RuntimeCondition[] | undefined): string[] {
+  if (!conditions) return [];
+  const errors: string[] = [];
+  const find = (type: string) => conditions.find((c) => c.type === type);
+  const runtime = find('RuntimeReady');
+  if (!runtime?.status) errors.push(`container runtime is down: RuntimeReady=false reason:${runtime?.reason ?? ''} message:${runtime?.message ?? ''}`);
+  const network = find('NetworkReady');
+  if (!network?.status) errors.push(`container runtime network not ready: NetworkReady=false reason:${network?.reason ?? ''} message:${network?.message ?? ''}`);
+  return errors;
+}
+
+export function nodeStatus(cfg: NodeConfig, previous: NodeCondition[] | undefined, images: Image[], now: string, runtimeProblems: string[] = []): INodeStatus {
   return {
     addresses: [{ type: 'InternalIP', address: cfg.nodeIP }, { type: 'Hostname', address: cfg.nodeName }],
     allocatable: { ...cfg.allocatable },
     capacity: { ...cfg.capacity },
-    conditions: nodeConditions(previous, now, cfg.capacity),
+    conditions: nodeConditions(previous, now, cfg.capacity, runtimeProblems),
     daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
     images: nodeImages(images),
     nodeInfo: { ...cfg.nodeInfo },
