@@ -1,0 +1,100 @@
+// The API objects a pod's containers and volumes are made from (upstream's configmap, secret
+// and service managers): ConfigMaps and Secrets are read fresh each time they are needed,
+// as the kubelet's "Get" change-detection strategy does; Services, which every container
+// start needs for its environment, come from a short-lived per-namespace cache so that a
+// node starting many pods lists them once rather than once per container.
+
+import type { IConfigMap, IPersistentVolume, IPersistentVolumeClaim, ISecret, IService } from 'kubernetes-models/v1';
+import { isNotFound, resource, type RestClient } from '../../client/rest.ts';
+
+const configMaps = resource('configmaps');
+const secrets = resource('secrets');
+const services = resource('services');
+const serviceAccounts = resource('serviceaccounts');
+const claims = resource('persistentvolumeclaims');
+const volumes = resource('persistentvolumes');
+
+export type ConfigMap = IConfigMap;
+export type Secret = ISecret;
+export type Service = IService;
+export type PersistentVolumeClaim = IPersistentVolumeClaim;
+export type PersistentVolume = IPersistentVolume;
+
+/** How long a namespace's service list is reused. */
+const SERVICE_CACHE_MS = 1000;
+
+export interface TokenRequestStatus { token: string; expirationTimestamp: string }
+
+export interface PodObjects {
+  /** The ConfigMap, or undefined when it does not exist. */
+  configMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
+  secret(namespace: string, name: string): Promise<Secret | undefined>;
+  services(namespace: string): Promise<Service[]>;
+  persistentVolumeClaim(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined>;
+  persistentVolume(name: string): Promise<PersistentVolume | undefined>;
+  /** serviceaccounts/token for a projected serviceAccountToken volume, bound to the pod. */
+  serviceAccountToken(namespace: string, name: string, request: { audiences: string[]; expirationSeconds: number; pod: { name: string; uid: string } }): Promise<TokenRequestStatus>;
+}
+
+const getOrUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => {
+  try {
+    return await p;
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+};
+
+class ApiPodObjects implements PodObjects {
+  private readonly serviceLists = new Map<string, { at: number; items: Promise<Service[]> }>();
+
+  constructor(private readonly client: RestClient) {}
+
+  configMap(namespace: string, name: string): Promise<ConfigMap | undefined> {
+    return getOrUndefined(this.client.get<ConfigMap>(configMaps, namespace, name));
+  }
+
+  secret(namespace: string, name: string): Promise<Secret | undefined> {
+    return getOrUndefined(this.client.get<Secret>(secrets, namespace, name));
+  }
+
+  persistentVolumeClaim(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined> {
+    return getOrUndefined(this.client.get<PersistentVolumeClaim>(claims, namespace, name));
+  }
+
+  persistentVolume(name: string): Promise<PersistentVolume | undefined> {
+    return getOrUndefined(this.client.get<PersistentVolume>(volumes, undefined, name));
+  }
+
+  services(namespace: string): Promise<Service[]> {
+    const now = Date.now();
+    const cached = this.serviceLists.get(namespace);
+    if (cached && now - cached.at < SERVICE_CACHE_MS) return cached.items;
+    const items = this.client.list<Service>(services, namespace).then((l) => l.items);
+    items.catch(() => this.serviceLists.delete(namespace));
+    this.serviceLists.set(namespace, { at: now, items });
+    return items;
+  }
+
+  async serviceAccountToken(namespace: string, name: string, request: { audiences: string[]; expirationSeconds: number; pod: { name: string; uid: string } }): Promise<TokenRequestStatus> {
+    const body = {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: { audiences: request.audiences, expirationSeconds: request.expirationSeconds, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: request.pod.name, uid: request.pod.uid } },
+    };
+    const res = await this.client.create<{ status: TokenRequestStatus }>(serviceAccounts, namespace, body, 'token', name);
+    return res.status;
+  }
+}
+
+const perClient = new WeakMap<RestClient, PodObjects>();
+
+/** The objects source of an API client (one per client, so its service cache is shared by all pods of a node). */
+export function podObjectsFor(client: RestClient): PodObjects {
+  let o = perClient.get(client);
+  if (!o) {
+    o = new ApiPodObjects(client);
+    perClient.set(client, o);
+  }
+  return o;
+}

@@ -1,0 +1,344 @@
+// A pod's volumes on this node (upstream's volume manager and the in-tree plugins it runs
+// for a pod): each volume is set up under `<rootDir>/pods/<uid>/volumes/kubernetes.io~<plugin>/<name>`
+// before the pod's containers start (hostPath and persistentVolumeClaim volumes are host
+// directories used where they are), the ones whose files come from API objects are
+// rewritten atomically whenever they are set up again (the pod worker's resync), and all of
+// it goes when the pod does. makeMounts turns a container's volumeMounts into CRI mounts.
+
+import { execFile } from 'node:child_process';
+import { chmod, lstat, mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
+import { promisify } from 'node:util';
+import type { IContainer, IDownwardAPIVolumeFile, IKeyToPath, IVolume, IVolumeMount } from 'kubernetes-models/v1';
+import { quantityValue } from '../../registry/validation/quantity.ts';
+import { containerResourceValue, expandSubPathExpr, podFieldValue, type EnvVar, type PodRuntimeFacts } from '../env.ts';
+import type { PodObjects } from '../kuberuntime/objects.ts';
+import type { Mount, MountPropagation } from '../runtime/types.ts';
+import type { Pod, ResourceList } from '../types.ts';
+import { writeAtomically, type Payload } from './atomicwriter.ts';
+
+const run = promisify(execFile);
+
+/** What the volume plugins need from the node. */
+export interface VolumeHost {
+  rootDir: string;
+  objects: PodObjects;
+  allocatable(): ResourceList;
+  facts(): PodRuntimeFacts;
+}
+
+export const podDir = (rootDir: string, uid: string): string => join(rootDir, 'pods', uid);
+
+/** The plugin directory names upstream uses (kubernetes.io~<plugin>). */
+const PLUGIN_DIRS = {
+  emptyDir: 'kubernetes.io~empty-dir',
+  configMap: 'kubernetes.io~configmap',
+  secret: 'kubernetes.io~secret',
+  downwardAPI: 'kubernetes.io~downward-api',
+  projected: 'kubernetes.io~projected',
+} as const;
+
+const DEFAULT_MODE = 0o644;
+/** A projected service account token is refreshed once this share of its lifetime has passed. */
+const TOKEN_REFRESH_FRACTION = 0.8;
+const DEFAULT_TOKEN_SECONDS = 3600;
+
+interface MountedVolume {
+  path: string;
+  /** Mounted read-only into containers whatever the volumeMount says (API-object volumes). */
+  readOnly: boolean;
+  /** Its files follow API objects or the pod: set up again on every resync. */
+  refresh: boolean;
+}
+
+export class VolumeError extends Error {
+  constructor(readonly volume: string, message: string) {
+    super(message);
+  }
+}
+
+const b64 = (s: string): Buffer => Buffer.from(s, 'base64');
+
+const mountPropagation = (m: IVolumeMount): MountPropagation => {
+  switch (m.mountPropagation) {
+    case 'HostToContainer': return 'PROPAGATION_HOST_TO_CONTAINER';
+    case 'Bidirectional': return 'PROPAGATION_BIDIRECTIONAL';
+    default: return 'PROPAGATION_PRIVATE';
+  }
+};
+
+/** Mount points below dir, deepest first (from the kernel's own table). */
+async function mountsBelow(dir: string): Promise<string[]> {
+  const text = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
+  const points = text.split('\n').map((l) => l.split(' ')[1]).filter((p): p is string => !!p)
+    .map((p) => p.replace(/\\040/g, ' ')).filter((p) => p === dir || p.startsWith(`${dir}/`));
+  return [...new Set(points)].sort((a, b) => b.length - a.length);
+}
+
+export class PodVolumes {
+  private readonly mounted = new Map<string, MountedVolume>();
+  private readonly tokens = new Map<string, { token: string; refreshAt: number }>();
+
+  constructor(private readonly host: VolumeHost, readonly uid: string) {}
+
+  get dir(): string { return podDir(this.host.rootDir, this.uid); }
+
+  /** Whether a resync should set the pod's volumes up again (they follow API objects or the pod). */
+  get followsObjects(): boolean { return [...this.mounted.values()].some((v) => v.refresh); }
+
+  /**
+   * Sets up every volume of the pod (refreshing those that follow API objects). Returns the
+   * volumes that could not be set up, with why; the others are usable.
+   */
+  async setUp(pod: Pod): Promise<VolumeError[]> {
+    const errors: VolumeError[] = [];
+    for (const v of pod.spec?.volumes ?? []) {
+      const done = this.mounted.get(v.name);
+      if (done && !done.refresh) continue;
+      try {
+        this.mounted.set(v.name, await this.setUpVolume(pod, v));
+      } catch (e) {
+        errors.push(new VolumeError(v.name, (e as Error).message));
+      }
+    }
+    return errors;
+  }
+
+  private pluginDir(plugin: keyof typeof PLUGIN_DIRS, name: string): string {
+    return join(this.dir, 'volumes', PLUGIN_DIRS[plugin], name);
+  }
+
+  private async setUpVolume(pod: Pod, v: IVolume): Promise<MountedVolume> {
+    if (v.hostPath) return { path: await checkHostPath(v.hostPath.path, v.hostPath.type ?? ''), readOnly: false, refresh: false };
+    if (v.persistentVolumeClaim) return this.claimPath(pod, v.persistentVolumeClaim.claimName, v.persistentVolumeClaim.readOnly ?? false);
+    if (v.configMap || v.secret || v.downwardAPI || v.projected) {
+      const plugin = v.configMap ? 'configMap' : v.secret ? 'secret' : v.downwardAPI ? 'downwardAPI' : 'projected';
+      const path = this.pluginDir(plugin, v.name);
+      const payload = await this.payload(pod, v);
+      if (payload === undefined) {
+        await mkdir(path, { recursive: true });
+        return { path, readOnly: true, refresh: true };
+      }
+      await writeAtomically(path, payload);
+      return { path, readOnly: true, refresh: true };
+    }
+    // emptyDir, and what a pod with no source at all gets (an emptyDir, as API defaulting would make it).
+    const path = this.pluginDir('emptyDir', v.name);
+    await mkdir(path, { recursive: true });
+    if (v.emptyDir?.medium === 'Memory' && (await mountsBelow(path)).length === 0) {
+      const size = v.emptyDir.sizeLimit === undefined ? undefined : quantityValue(v.emptyDir.sizeLimit);
+      const options = ['mode=0777', ...(size ? [`size=${Math.floor(size)}`] : [])].join(',');
+      await run('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', path]);
+    }
+    await chmod(path, 0o777);
+    return { path, readOnly: false, refresh: false };
+  }
+
+  /** persistentVolumeClaim: the bound PersistentVolume's hostPath or local path. */
+  private async claimPath(pod: Pod, claimName: string, readOnly: boolean): Promise<MountedVolume> {
+    const ns = pod.metadata.namespace ?? 'default';
+    const pvc = await this.host.objects.persistentVolumeClaim(ns, claimName);
+    if (!pvc) throw new Error(`error processing PVC ${ns}/${claimName}: persistentvolumeclaim "${claimName}" not found`);
+    const pvName = pvc.spec?.volumeName;
+    if (!pvName || pvc.status?.phase !== 'Bound') throw new Error(`error processing PVC ${ns}/${claimName}: PVC is not bound`);
+    const pv = await this.host.objects.persistentVolume(pvName);
+    if (!pv) throw new Error(`error processing PVC ${ns}/${claimName}: failed to fetch PV ${pvName} from API server: persistentvolumes "${pvName}" not found`);
+    if (pv.spec?.claimRef?.uid && pvc.metadata?.uid && pv.spec.claimRef.uid !== pvc.metadata.uid) {
+      throw new Error(`error processing PVC ${ns}/${claimName}: PV ${pvName} is bound to another claim`);
+    }
+    if (pv.spec?.hostPath) return { path: await checkHostPath(pv.spec.hostPath.path, pv.spec.hostPath.type ?? ''), readOnly, refresh: false };
+    if (pv.spec?.local) {
+      const path = pv.spec.local.path;
+      if (!(await stat(path).then((s) => s.isDirectory(), () => false))) throw new Error(`path "${path}" does not exist`);
+      return { path, readOnly, refresh: false };
+    }
+    throw new Error(`PersistentVolume ${pvName} has no volume source this node can mount (only hostPath and local)`);
+  }
+
+  /** The files of an API-object volume; undefined for a missing optional ConfigMap/Secret (an empty directory). */
+  private async payload(pod: Pod, v: IVolume): Promise<Payload | undefined> {
+    const ns = pod.metadata.namespace ?? 'default';
+    const out: Payload = new Map();
+    if (v.configMap) {
+      const name = v.configMap.name ?? '';
+      const cm = await this.host.objects.configMap(ns, name);
+      if (!cm) {
+        if (v.configMap.optional) return undefined;
+        throw new Error(`configmap "${name}" not found`);
+      }
+      const data = keyData(cm.data, cm.binaryData);
+      addKeys(out, data, v.configMap.items, v.configMap.defaultMode ?? DEFAULT_MODE, v.configMap.optional ?? false, 'configmap references non-existent config key');
+      return out;
+    }
+    if (v.secret) {
+      const name = v.secret.secretName ?? '';
+      const secret = await this.host.objects.secret(ns, name);
+      if (!secret) {
+        if (v.secret.optional) return undefined;
+        throw new Error(`secret "${name}" not found`);
+      }
+      addKeys(out, keyData(undefined, secret.data), v.secret.items, v.secret.defaultMode ?? DEFAULT_MODE, v.secret.optional ?? false, 'references non-existent secret key');
+      return out;
+    }
+    if (v.downwardAPI) {
+      this.addDownward(out, pod, v.downwardAPI.items ?? [], v.downwardAPI.defaultMode ?? DEFAULT_MODE);
+      return out;
+    }
+    const mode = v.projected?.defaultMode ?? DEFAULT_MODE;
+    for (const src of v.projected?.sources ?? []) {
+      if (src.configMap) {
+        const name = src.configMap.name ?? '';
+        const cm = await this.host.objects.configMap(ns, name);
+        if (!cm) {
+          if (src.configMap.optional) continue;
+          throw new Error(`configmap "${name}" not found`);
+        }
+        addKeys(out, keyData(cm.data, cm.binaryData), src.configMap.items, mode, src.configMap.optional ?? false, 'configmap references non-existent config key');
+      } else if (src.secret) {
+        const name = src.secret.name ?? '';
+        const secret = await this.host.objects.secret(ns, name);
+        if (!secret) {
+          if (src.secret.optional) continue;
+          throw new Error(`secret "${name}" not found`);
+        }
+        addKeys(out, keyData(undefined, secret.data), src.secret.items, mode, src.secret.optional ?? false, 'references non-existent secret key');
+      } else if (src.downwardAPI) {
+        this.addDownward(out, pod, src.downwardAPI.items ?? [], mode);
+      } else if (src.serviceAccountToken) {
+        const t = src.serviceAccountToken;
+        out.set(t.path, { data: Buffer.from(await this.token(pod, t.audience ?? '', t.expirationSeconds ?? DEFAULT_TOKEN_SECONDS)), mode });
+      }
+    }
+    return out;
+  }
+
+  private addDownward(out: Payload, pod: Pod, items: IDownwardAPIVolumeFile[], defaultMode: number): void {
+    for (const item of items) {
+      let value: string;
+      if (item.fieldRef) value = podFieldValue(pod, item.fieldRef, this.host.facts(), true);
+      else if (item.resourceFieldRef) {
+        const name = item.resourceFieldRef.containerName;
+        const c = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((x) => x.name === name);
+        if (!c) throw new Error(`container ${name ?? ''} not found in pod ${pod.metadata.name}`);
+        value = containerResourceValue(item.resourceFieldRef, c, this.host.allocatable());
+      } else continue;
+      out.set(item.path, { data: Buffer.from(value), mode: item.mode ?? defaultMode });
+    }
+  }
+
+  /** A token for the pod's service account, requested again at 80% of its life (the kubelet's token manager). */
+  private async token(pod: Pod, audience: string, expirationSeconds: number): Promise<string> {
+    const sa = pod.spec?.serviceAccountName || 'default';
+    const key = `${sa}\0${audience}\0${expirationSeconds}`;
+    const cached = this.tokens.get(key);
+    if (cached && Date.now() < cached.refreshAt) return cached.token;
+    const audiences = audience ? [audience] : [];
+    const status = await this.host.objects.serviceAccountToken(pod.metadata.namespace ?? 'default', sa, { audiences, expirationSeconds, pod: { name: pod.metadata.name, uid: this.uid } });
+    const now = Date.now();
+    const expires = Date.parse(status.expirationTimestamp) || now + expirationSeconds * 1000;
+    this.tokens.set(key, { token: status.token, refreshAt: now + (expires - now) * TOKEN_REFRESH_FRACTION });
+    return status.token;
+  }
+
+  /**
+   * makeMounts: the container's volumeMounts as CRI mounts. subPath (or subPathExpr, expanded
+   * with the container's environment) must stay inside its volume; a missing one is created.
+   */
+  async containerMounts(container: IContainer, env: EnvVar[]): Promise<Mount[]> {
+    const out: Mount[] = [];
+    for (const m of container.volumeMounts ?? []) {
+      const vol = this.mounted.get(m.name);
+      if (!vol) throw new Error(`cannot find volume "${m.name}" to mount into container "${container.name}"`);
+      let hostPath = vol.path;
+      let subPath = m.subPath ?? '';
+      if (m.subPathExpr) subPath = expandSubPathExpr(m.subPathExpr, env);
+      if (subPath) {
+        if (isAbsolute(subPath)) throw new Error(`error SubPath \`${subPath}\` must not be an absolute path`);
+        if (subPath.split('/').includes('..')) throw new Error(`error SubPath \`${subPath}\` must not contain '..'`);
+        hostPath = join(vol.path, subPath);
+        if (!(await lstat(hostPath).then(() => true, () => false))) {
+          const perm = (await stat(vol.path)).mode & 0o7777;
+          await mkdir(hostPath, { recursive: true, mode: perm });
+        }
+        // Symlinks inside the volume may not lead out of it.
+        const [base, real] = await Promise.all([realpath(vol.path), realpath(hostPath)]);
+        if (real !== base && !real.startsWith(`${base}/`)) throw new Error(`subpath "${real}" not within volume path "${base}"`);
+      }
+      out.push({ containerPath: m.mountPath, hostPath, readonly: (m.readOnly ?? false) || vol.readOnly, propagation: mountPropagation(m) });
+    }
+    return out;
+  }
+
+  /** Unmounts and removes the pod's volume directories (host directories are left alone). */
+  async tearDownVolumes(): Promise<void> {
+    const dir = join(this.dir, 'volumes');
+    for (const point of await mountsBelow(dir)) await run('umount', [point]);
+    await rm(dir, { recursive: true, force: true });
+    this.mounted.clear();
+    this.tokens.clear();
+  }
+
+  /** Everything under the pod's directory: volumes, its hosts file, termination-message files. */
+  async removePodDir(): Promise<void> {
+    await this.tearDownVolumes();
+    if ((await mountsBelow(this.dir)).length === 0) await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Data and binaryData of a ConfigMap (data as strings, binaryData base64) or a Secret (base64). */
+function keyData(data: Record<string, string> | undefined, base64: Record<string, string> | undefined): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const [k, v] of Object.entries(data ?? {})) out.set(k, Buffer.from(v));
+  for (const [k, v] of Object.entries(base64 ?? {})) out.set(k, b64(v));
+  return out;
+}
+
+/** All keys as files, or only the listed items at their paths (a listed key must exist unless optional). */
+function addKeys(out: Payload, data: Map<string, Buffer>, items: IKeyToPath[] | undefined, defaultMode: number, optional: boolean, missing: string): void {
+  if (!items?.length) {
+    for (const [k, v] of data) out.set(k, { data: v, mode: defaultMode });
+    return;
+  }
+  for (const item of items) {
+    const v = data.get(item.key);
+    if (v === undefined) {
+      if (optional) continue;
+      throw new Error(`${missing}: ${item.key}`);
+    }
+    out.set(item.path, { data: v, mode: item.mode ?? defaultMode });
+  }
+}
+
+/** The hostPath plugin's type check; the OrCreate types make what is missing. */
+export async function checkHostPath(path: string, type: string): Promise<string> {
+  let st = await stat(path).catch(() => undefined);
+  if (!st && type === 'DirectoryOrCreate') {
+    await mkdir(path, { recursive: true, mode: 0o755 });
+    st = await stat(path);
+  } else if (!st && type === 'FileOrCreate') {
+    await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+    await writeFile(path, '', { mode: 0o644, flag: 'a' });
+    st = await stat(path);
+  }
+  const fail = (what: string) => new Error(`hostPath type check failed: ${path} is not ${what}`);
+  switch (type) {
+    case 'DirectoryOrCreate':
+    case 'Directory':
+      if (!st?.isDirectory()) throw fail('a directory');
+      break;
+    case 'FileOrCreate':
+    case 'File':
+      if (!st?.isFile()) throw fail('a file');
+      break;
+    case 'Socket':
+      if (!st?.isSocket()) throw fail('a socket file');
+      break;
+    case 'CharDevice':
+      if (!st?.isCharacterDevice()) throw fail('a character device');
+      break;
+    case 'BlockDevice':
+      if (!st?.isBlockDevice()) throw fail('a block device');
+      break;
+  }
+  return path;
+}
