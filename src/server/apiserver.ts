@@ -4,15 +4,18 @@
 import https from 'node:https';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type express from 'express';
 import { Authenticator, type UserInfo, USER_ANONYMOUS, GROUP_UNAUTHENTICATED } from './authn.ts';
-import { StatusError, pathNotFound, toStatusError, unauthorized } from './errors.ts';
+import { StatusError, badRequest, pathNotFound, toStatusError, unauthorized } from './errors.ts';
 import { resolvePath } from './requestinfo.ts';
 import { OpenAPIService } from './openapi.ts';
 import { type RestContext, handleResource } from './rest.ts';
 import { sendJson, sendStatusError } from './respond.ts';
 import { aggregatedContentType, aggregatedVersionAccepted, buildDiscovery } from './discovery.ts';
 import type { Logger } from '../log.ts';
+import { handleStreamingUpgrade } from './streaming/index.ts';
+import { writeResponse } from './streaming/upgrade.ts';
 
 export interface ApiServerOptions {
   tls: { key: string; cert: string; ca: string };
@@ -66,6 +69,8 @@ export class ApiServer {
       requestTimeout: 0,
       headersTimeout: 60_000,
     }, (req, res) => this.handle(req, res));
+    // Connection upgrades: pods/exec, attach and portforward (WebSocket or SPDY/3.1).
+    this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
     this.server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();
@@ -120,6 +125,23 @@ export class ApiServer {
     }
     const notFound = () => sendStatusError(req, res, pathNotFound());
     this.loadExtensions().then((ext) => ext(req, res, notFound), (e: unknown) => this.fail(req, res, e));
+  }
+
+  private handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const refuse = (e: StatusError) => writeResponse(socket, e.code, 'application/json', JSON.stringify(e.toStatus()));
+    socket.on('error', () => socket.destroy());
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const user = this.opts.authenticator.authenticate(req);
+    if (!user) return refuse(unauthorized());
+    try {
+      const resolved = path.startsWith('/api/') || path.startsWith('/apis/') ? resolvePath(path) : undefined;
+      if (resolved?.kind !== 'resource' || !this.opts.rest.streaming) throw badRequest(`no connection upgrade is served at ${path}`);
+      handleStreamingUpgrade(this.opts.rest.streaming, req, socket, head, resolved.request, new URLSearchParams(q < 0 ? '' : url.slice(q + 1)));
+    } catch (e) {
+      refuse(toStatusError(e));
+    }
   }
 
   /** Discovery, version and health: small fixed documents every kubectl command asks for. */

@@ -1,5 +1,6 @@
 // REST verbs on resources: get, list, watch, create, update, patch, delete, deletecollection,
-// and the subresources status, scale, binding and finalize.
+// and the subresources status, scale, binding and finalize; pods/log streams from the node agent
+// (exec, attach and portforward arrive as connection upgrades: see ./streaming).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ResourceInfo, groupVersion } from '../../api/resources.ts';
@@ -28,6 +29,7 @@ import { localSubjectAccessReview, selfSubjectAccessReview, selfSubjectReview, s
 import { type TableOptions, tableListParts, tableOptionsFrom, toTable, watchTable } from './table.ts';
 import type { EventView } from '../watch/cacher.ts';
 import { apply as applyFields, currentTime, managerFromUserAgent } from './apply/managedfields.ts';
+import { type StreamingContext, podLog } from './streaming/index.ts';
 
 export interface RestContext {
   registries: Map<ResourceInfo, GenericRegistry>;
@@ -37,6 +39,8 @@ export interface RestContext {
   issueToken?: (claims: ServiceAccountClaims) => { token: string; expirationTimestamp: string };
   bookmarkIntervalMs: number;
   currentRevision: () => number;
+  /** pods/log, exec, attach, portforward: how to reach node agents. */
+  streaming?: StreamingContext;
 }
 
 type Query = URLSearchParams;
@@ -80,6 +84,14 @@ export async function handleResource(ctx: RestContext, req: IncomingMessage, res
     case 'token':
       if (method !== 'POST') throw methodNotAllowed(method, 'TokenRequest');
       return requestToken(ctx, registry, req, res, r.namespace!, r.name);
+    case 'log':
+      if (!ctx.streaming) throw badRequest('this API server does not stream from node agents');
+      return podLog(ctx.streaming, req, res, r.namespace!, r.name, query);
+    case 'exec':
+    case 'attach':
+    case 'portforward':
+      // Reached only without a connection upgrade (upgrades are routed before REST).
+      throw badRequest('Upgrade request required');
     default:
       throw pathNotFound();
   }
