@@ -35,6 +35,12 @@ export interface PodView {
   runtimeName: string;
   /** The status this agent generated last, else the API's (conditions keep their transition times). */
   previous?: PodStatus;
+  /** The pod's probes (upstream UpdatePodStatus): whether a running container has started and is ready. */
+  probes?: ContainerProbeStatus;
+}
+
+export interface ContainerProbeStatus {
+  containerStatus(container: Container, containerId: string, running: boolean): { started: boolean; ready: boolean };
 }
 
 const nsToTime = (ns: number): string => timestamp(Math.floor(ns / 1e6));
@@ -63,11 +69,12 @@ function stateOf(v: ContainerView, runtimeName: string, defaultWaiting: string):
   }
 }
 
-function containerStatus(v: ContainerView, runtimeName: string, defaultWaiting: string): ContainerStatus {
+function containerStatus(v: ContainerView, runtimeName: string, defaultWaiting: string, probes?: ContainerProbeStatus): ContainerStatus {
   const state = stateOf(v, runtimeName, defaultWaiting);
   const running = state.running !== undefined;
+  const probed = v.kind !== 'init' && v.runtime ? probes?.containerStatus(v.spec, v.runtime.id, running) : undefined;
   // Without probes: a regular or sidecar container is ready while it runs, an init container once it succeeded.
-  const ready = v.kind === 'init' ? state.terminated?.exitCode === 0 : running;
+  const ready = v.kind === 'init' ? state.terminated?.exitCode === 0 : probed?.ready ?? running;
   const s: ContainerStatus = {
     name: v.spec.name,
     state,
@@ -76,7 +83,7 @@ function containerStatus(v: ContainerView, runtimeName: string, defaultWaiting: 
     restartCount: v.restartCount,
     image: v.runtime?.image.image ?? v.spec.image ?? '',
     imageID: v.runtime?.imageRef ?? '',
-    started: running,
+    started: probed?.started ?? running,
   };
   if (v.runtime) s.containerID = `${runtimeName}://${v.runtime.id}`;
   return s;
@@ -206,10 +213,10 @@ const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 
 export function generatePodStatus(v: PodView, now: string): PodStatus {
   const { pod, runtimeName } = v;
   const hasInit = (pod.spec?.initContainers ?? []).some((c) => c.restartPolicy !== 'Always');
-  const initStatuses = v.init.map((c) => containerStatus(c, runtimeName, 'PodInitializing'));
+  const initStatuses = v.init.map((c) => containerStatus(c, runtimeName, 'PodInitializing', v.probes));
   const initDone = !hasInit || v.regular.some((c) => c.runtime !== undefined || c.lastTermination !== undefined);
   const regularStatuses = v.regular
-    .map((c) => containerStatus(c, runtimeName, initDone ? 'ContainerCreating' : 'PodInitializing'))
+    .map((c) => containerStatus(c, runtimeName, initDone ? 'ContainerCreating' : 'PodInitializing', v.probes))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const phase = podPhase(pod, initStatuses, regularStatuses, v.terminating);
 

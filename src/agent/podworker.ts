@@ -13,7 +13,9 @@ import type { Logger } from '../log.ts';
 import { timestamp } from '../registry/object.ts';
 import { Backoff } from './backoff.ts';
 import { formatDuration } from './duration.ts';
+import { killContainer, runPostStartHook, terminationGracePeriod, type HookContext } from './lifecycle.ts';
 import { generatePodStatus, terminatedState, type ContainerView } from './podstatus.ts';
+import { proberFor, type PodProbes, type ProberManager } from './prober/manager.ts';
 import {
   ContainerTypeLabel, KubernetesContainerNameLabel, KubernetesPodNameLabel, KubernetesPodNamespaceLabel, KubernetesPodUIDLabel, NamespaceMode,
   isRuntimeNotFound, type ContainerConfig, type ContainerRuntime, type ContainerType, type PodSandboxConfig, type PortMapping,
@@ -48,6 +50,8 @@ export interface PodWorkerDeps {
   onTerminal(worker: PodWorker): void;
   /** The pod is gone from the API and torn down. */
   onRemoved(worker: PodWorker): void;
+  /** Runs the pods' liveness, readiness and startup probes (default: the runtime's, proberFor). */
+  prober?: ProberManager;
 }
 
 /** What the worker tracks of one container: its view for status plus the spec's place. */
@@ -99,6 +103,9 @@ export class PodWorker {
   private readonly regular: ContainerRecord[];
   private readonly crashBackoff: Backoff;
   private readonly pullBackoff: Backoff;
+  private probes: PodProbes | undefined;
+  /** Containers killed to be restarted (failed probe or postStart hook), whatever their exit code. */
+  private readonly killedForRestart = new Set<string>();
 
   constructor(pod: Pod, private readonly deps: PodWorkerDeps) {
     this.pod = pod;
@@ -158,6 +165,7 @@ export class PodWorker {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.probes?.stop();
   }
 
   /** Runs a sync now, or once more after the current one. */
@@ -212,10 +220,25 @@ export class PodWorker {
     this.deps.recordEvent(ref, type, reason, message);
   }
 
+  private get prober(): ProberManager { return this.deps.prober ?? proberFor(this.deps.runtime); }
+
+  /** What lifecycle hooks and kills need of this pod. */
+  private hookContext(): HookContext {
+    return {
+      runtime: this.deps.runtime,
+      network: this.prober.network,
+      pod: this.pod,
+      podIP: this.pod.spec?.hostNetwork ? this.deps.hostIP : this.podIP,
+      hostIP: this.deps.hostIP,
+      event: (c, type, reason, message) => this.event(c && this.containers.find((r) => r.spec.name === c.name), type, reason, message),
+    };
+  }
+
   private async sync(): Promise<void> {
     this.wakeAt = undefined;
     clearTimeout(this.timer);
     if (this.removed) {
+      this.probes?.stop();
       await this.teardown();
       this.gone = true;
       this.deps.onRemoved(this);
@@ -231,6 +254,7 @@ export class PodWorker {
       return;
     }
     this.everStarted = true;
+    this.probes ??= this.prober.addPod(this.pod, { hostIP: this.deps.hostIP, event: this.hookContext().event, onChange: () => this.kick() });
     this.startTime ??= this.pod.status?.startTime ?? timestamp(Date.now());
     if (await this.ensureSandbox()) await this.converge();
     await this.publish(false);
@@ -239,6 +263,7 @@ export class PodWorker {
   private markTerminal(): void {
     if (this.terminal) return;
     this.terminal = true;
+    this.probes?.stop();
     this.deps.onTerminal(this);
   }
 
@@ -323,6 +348,7 @@ export class PodWorker {
   private async converge(): Promise<void> {
     const blocked = new Set<ContainerRecord>();
     const rounds = 2 * (this.init.length + this.regular.length) + 2;
+    await this.killUnhealthy();
     for (let i = 0; i < rounds; i++) {
       await this.refresh();
       const starts = this.plan(blocked, Date.now());
@@ -334,6 +360,21 @@ export class PodWorker {
     // Still not settled (containers that keep exiting at once): publish, then carry on.
     await this.refresh();
     this.wake(Date.now());
+  }
+
+  /** Containers that failed a liveness or startup probe are killed; plan() restarts them per the restart policy. */
+  private async killUnhealthy(): Promise<void> {
+    if (!this.probes) return;
+    const restart = (this.pod.spec?.restartPolicy ?? 'Always') !== 'Never';
+    for (const rec of this.containers) {
+      const id = rec.runtime?.state === 'CONTAINER_RUNNING' ? rec.runtime.id : undefined;
+      const failed = id === undefined ? undefined : this.probes.failed(id);
+      if (id === undefined || failed === undefined) continue;
+      const again = restart || rec.kind === 'sidecar';
+      if (again) this.killedForRestart.add(id);
+      const message = `Container ${rec.spec.name} failed ${failed} probe${again ? ', will be restarted' : ''}`;
+      await killContainer(this.hookContext(), rec.spec, id, terminationGracePeriod(this.pod, rec.spec, failed), message);
+    }
   }
 
   /** Whether an exited container may restart now; if not, it waits in CrashLoopBackOff until it may. */
@@ -394,7 +435,7 @@ export class PodWorker {
       }
       const state = rec.runtime.state;
       if (state !== 'CONTAINER_EXITED' && state !== 'CONTAINER_UNKNOWN') continue;
-      const restart = policy === 'Always' || (policy === 'OnFailure' && rec.runtime.exitCode !== 0);
+      const restart = policy === 'Always' || (policy === 'OnFailure' && (rec.runtime.exitCode !== 0 || this.killedForRestart.has(rec.runtime.id)));
       if (restart && this.restartReady(rec, now)) out.push(rec);
     }
     return out;
@@ -505,6 +546,10 @@ export class PodWorker {
     try {
       await rt.startContainer(id);
       this.event(rec, 'Normal', 'Started', `Started container ${rec.spec.name}`);
+      if ((await runPostStartHook(this.hookContext(), rec.spec, id)) !== undefined) {
+        this.killedForRestart.add(id);
+        await killContainer(this.hookContext(), rec.spec, id, terminationGracePeriod(this.pod, rec.spec), 'FailedPostStartHook');
+      }
     } catch (e) {
       this.event(rec, 'Warning', 'Failed', `Error: ${(e as Error).message}`);
     }
@@ -526,6 +571,7 @@ export class PodWorker {
       startTime: this.startTime ?? this.pod.status?.startTime ?? timestamp(Date.now()),
       runtimeName: this.deps.runtimeName,
       previous: this.lastStatus ?? this.pod.status,
+      probes: this.probes,
     };
     const now = timestamp(Date.now());
     let status = generatePodStatus(view, now);
@@ -533,6 +579,7 @@ export class PodWorker {
     // A finished pod's sandbox goes away with this very status, so say so in it.
     if (done && view.sandboxReady) status = generatePodStatus({ ...view, sandboxReady: false }, now);
     this.lastStatus = status;
+    this.probes?.update(this.pod, status);
     this.deps.statusManager.setPodStatus(this.pod, status);
     if (done && !terminating) {
       this.markTerminal();
@@ -542,15 +589,12 @@ export class PodWorker {
 
   /** Deletion: stop the containers within the grace period, write the final status, then delete the pod for good. */
   private async terminate(): Promise<void> {
-    const rt = this.deps.runtime;
     const m = this.pod.metadata;
     const grace = Math.max(MIN_GRACE_SECONDS, m.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30);
-    for (const rec of this.containers) {
-      const state = rec.runtime?.state;
-      if (state !== 'CONTAINER_RUNNING' && state !== 'CONTAINER_CREATED') continue;
-      this.event(rec, 'Normal', 'Killing', `Stopping container ${rec.spec.name}`);
-      await rt.stopContainer(rec.runtime!.id, grace).catch((e: unknown) => { if (!isRuntimeNotFound(e)) throw e; });
-    }
+    // All at once, as the kubelet does: each runs its preStop hook within the grace period.
+    const ctx = this.hookContext();
+    const stopping = this.containers.filter((rec) => rec.runtime?.state === 'CONTAINER_RUNNING' || rec.runtime?.state === 'CONTAINER_CREATED');
+    await Promise.all(stopping.map((rec) => killContainer(ctx, rec.spec, rec.runtime!.id, grace)));
     await this.refresh();
     if (this.everStarted && !this.terminal) {
       for (const rec of this.containers) if (rec.waiting?.reason === 'CrashLoopBackOff' && rec.runtime) rec.waiting = undefined;

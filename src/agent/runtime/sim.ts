@@ -13,17 +13,19 @@
 //   sim.skiff.dev/start-error: "boom"     starting a regular container fails with this message
 //   sim.skiff.dev/pull-error: "img,img2"  pulling these images (as written in the pod, or
 //                                          "*" for any) fails
+//   sim.skiff.dev/exec-exit-code: "1"     commands run in the containers (ExecSync: exec
+//                                          probes, hooks) exit with this code (default 0)
 //
 // A suffix names one container and applies to init containers too:
 // `sim.skiff.dev/exit-code.setup: "3"`. Tests can do the same through failImagePull,
-// failContainerStart and exitContainer.
+// failContainerStart, exitContainer and scriptExec.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { IPAllocator } from '../../registry/allocators/ip.ts';
 import {
   ContainerTypeLabel, NamespaceMode, RuntimeError,
   type Container, type ContainerConfig, type ContainerEventResponse, type ContainerEventType, type ContainerFilter, type ContainerRuntime,
-  type ContainerStatus, type Image, type ImageSpec, type PodSandbox, type PodSandboxConfig, type PodSandboxFilter, type PodSandboxStatus,
+  type ContainerStatus, type ExecSyncResponse, type Image, type ImageSpec, type PodSandbox, type PodSandboxConfig, type PodSandboxFilter, type PodSandboxStatus,
   type RuntimeConfig, type VersionResponse,
 } from './types.ts';
 import { parseDuration } from '../duration.ts';
@@ -34,7 +36,13 @@ export const SimAnnotations = {
   exitAfter: 'sim.skiff.dev/exit-after',
   startError: 'sim.skiff.dev/start-error',
   pullError: 'sim.skiff.dev/pull-error',
+  execExitCode: 'sim.skiff.dev/exec-exit-code',
 } as const;
+
+/** What a simulated ExecSync answers; delayMs past the call's timeout makes it time out. */
+export interface ExecScript { exitCode: number; stdout?: string; stderr?: string; delayMs?: number }
+/** A fixed answer, or one computed per command (undefined: the next script, or the annotation, decides). */
+export type ExecAnswer = ExecScript | ((cmd: string[], container: ContainerStatus) => ExecScript | undefined);
 
 export const SIM_RUNTIME_NAME = 'skiff-sim';
 export const SIM_RUNTIME_VERSION = '0.1.0';
@@ -127,6 +135,7 @@ export class SimRuntime implements ContainerRuntime {
   private readonly listeners = new Set<(e: ContainerEventResponse) => void>();
   private readonly pullFailures = new Map<string, string>();
   private readonly startFailures: StartFailure[] = [];
+  private readonly execScripts: { match: ContainerMatch; answer: ExecAnswer }[] = [];
   private allocator: IPAllocator | undefined;
   private readonly startDelayMs: number;
   private readonly initContainerRunMs: number;
@@ -166,6 +175,15 @@ export class SimRuntime implements ContainerRuntime {
     clearTimeout(c.timer);
     if (afterMs > 0) c.timer = setTimeout(() => this.exit(c, exitCode), afterMs);
     else this.exit(c, exitCode);
+  }
+
+  /** Commands run in matching containers answer this way (the latest script that answers wins) until cleared. */
+  scriptExec(match: ContainerMatch, answer: ExecAnswer): void {
+    this.execScripts.push({ match, answer });
+  }
+
+  clearExecScripts(): void {
+    this.execScripts.length = 0;
   }
 
   /** Statuses of the containers that match (newest attempt last). */
@@ -359,6 +377,21 @@ export class SimRuntime implements ContainerRuntime {
     return out;
   }
 
+  // --- Streaming (ExecSync only: nothing runs, so the answer is scripted) -------------------
+
+  async execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse> {
+    const c = this.mustGet(containerId);
+    if (c.status.state !== 'CONTAINER_RUNNING') throw new RuntimeError('FailedPrecondition', `failed to exec in container: container is in ${c.status.state} state`);
+    const script = this.execScript(c, cmd);
+    const delayMs = script.delayMs ?? 0;
+    if (timeoutSeconds > 0 && delayMs > timeoutSeconds * 1000) {
+      await new Promise((r) => setTimeout(r, timeoutSeconds * 1000));
+      throw new RuntimeError('DeadlineExceeded', `command "${cmd.join(' ')}" timed out`);
+    }
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    return { stdout: Buffer.from(script.stdout ?? ''), stderr: Buffer.from(script.stderr ?? ''), exitCode: script.exitCode };
+  }
+
   // --- ImageService --------------------------------------------------------------------
 
   async listImages(filter: { image?: ImageSpec } = {}): Promise<Image[]> {
@@ -446,6 +479,18 @@ export class SimRuntime implements ContainerRuntime {
     c.startError = get(SimAnnotations.startError);
     const failure = this.startFailures.find((f) => this.matchesContainer(c, f.match, name));
     if (failure) c.startError = failure.message;
+  }
+
+  private execScript(c: SimContainer, cmd: string[]): ExecScript {
+    for (let i = this.execScripts.length - 1; i >= 0; i--) {
+      const { match, answer } = this.execScripts[i];
+      if (!this.matchesContainer(c, match)) continue;
+      const script = typeof answer === 'function' ? answer(cmd, copyStatus(c.status)) : answer;
+      if (script) return script;
+    }
+    const annotations = this.sandboxes.get(c.podSandboxId)?.config.annotations ?? {};
+    const code = annotations[`${SimAnnotations.execExitCode}.${c.status.metadata.name}`] ?? annotations[SimAnnotations.execExitCode];
+    return { exitCode: code !== undefined && /^-?\d+$/.test(code.trim()) ? Number(code) : 0 };
   }
 
   private matchesContainer(c: SimContainer, m: ContainerMatch, name = c.status.metadata.name): boolean {
