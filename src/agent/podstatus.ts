@@ -4,6 +4,7 @@
 
 import type { IContainerState, IContainerStateTerminated } from 'kubernetes-models/v1';
 import { timestamp } from '../registry/object.ts';
+import { podQOS } from './kuberuntime/resources.ts';
 import type { ContainerStatus as CriContainerStatus, ContainerType } from './runtime/types.ts';
 import type { Container, ContainerStatus, Pod, PodCondition, PodStatus } from './types.ts';
 
@@ -18,6 +19,8 @@ export interface ContainerView {
   lastTermination?: IContainerStateTerminated;
   /** Why the container is not running when that is the agent's doing (ErrImagePull, CrashLoopBackOff, ...). */
   waiting?: { reason: string; message?: string };
+  /** What the current attempt, once exited, left as its termination message (file or log tail). */
+  terminationMessage?: string;
 }
 
 export interface PodView {
@@ -45,7 +48,8 @@ export interface ContainerProbeStatus {
 
 const nsToTime = (ns: number): string => timestamp(Math.floor(ns / 1e6));
 
-export function terminatedState(cri: CriContainerStatus, runtimeName: string): IContainerStateTerminated {
+/** The terminated state of an exited attempt; the runtime's message, then the container's own termination message. */
+export function terminatedState(cri: CriContainerStatus, runtimeName: string, terminationMessage?: string): IContainerStateTerminated {
   const t: IContainerStateTerminated = {
     exitCode: cri.exitCode,
     reason: cri.reason || (cri.exitCode === 0 ? 'Completed' : 'Error'),
@@ -53,7 +57,8 @@ export function terminatedState(cri: CriContainerStatus, runtimeName: string): I
     finishedAt: nsToTime(cri.finishedAt),
     containerID: `${runtimeName}://${cri.id}`,
   };
-  if (cri.message) t.message = cri.message;
+  const message = [cri.message, terminationMessage].filter((m) => !!m).join(': ');
+  if (message) t.message = message;
   return t;
 }
 
@@ -63,7 +68,7 @@ function stateOf(v: ContainerView, runtimeName: string, defaultWaiting: string):
   if (!cri) return { waiting: { reason: defaultWaiting } };
   switch (cri.state) {
     case 'CONTAINER_RUNNING': return { running: { startedAt: nsToTime(cri.startedAt) } };
-    case 'CONTAINER_EXITED': return { terminated: terminatedState(cri, runtimeName) };
+    case 'CONTAINER_EXITED': return { terminated: terminatedState(cri, runtimeName, v.terminationMessage) };
     case 'CONTAINER_CREATED': return { waiting: { reason: 'ContainerCreating' } };
     default: return { waiting: { reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated' } };
   }
@@ -209,7 +214,7 @@ function initialized(pod: Pod, init: ContainerStatus[], regular: ContainerStatus
 
 const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
 
-/** The status the agent writes through pods/status (qosClass and nominatedNodeName are left as they are). */
+/** The status the agent writes through pods/status (nominatedNodeName is left as it is; qosClass as the API server set it, else computed). */
 export function generatePodStatus(v: PodView, now: string): PodStatus {
   const { pod, runtimeName } = v;
   const hasInit = (pod.spec?.initContainers ?? []).some((c) => c.restartPolicy !== 'Always');
@@ -241,6 +246,7 @@ export function generatePodStatus(v: PodView, now: string): PodStatus {
     hostIPs: [{ ip: v.hostIP }],
     startTime: v.startTime,
     containerStatuses: regularStatuses,
+    qosClass: podQOS(pod),
   };
   const podIP = pod.spec?.hostNetwork ? v.hostIP : v.podIP;
   if (podIP) {

@@ -7,21 +7,32 @@
 // manager. It converges as far as it can before publishing, so a pod that starts without
 // trouble costs a single status write.
 
+import { readFileSync } from 'node:fs';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { totalmem } from 'node:os';
+import { join } from 'node:path';
 import { isConflict, isNotFound, resource, type RestClient } from '../client/rest.ts';
 import { referenceTo, type ObjectReference } from '../client/events.ts';
 import type { Logger } from '../log.ts';
 import { timestamp } from '../registry/object.ts';
 import { Backoff } from './backoff.ts';
 import { formatDuration } from './duration.ts';
+import { expandCommandAndArgs, makeEnvironmentVariables } from './env.ts';
+import { hostsFileContent, podDNSConfig, sandboxHostname } from './kuberuntime/dns.ts';
+import { podObjectsFor } from './kuberuntime/objects.ts';
+import { linuxContainerResources, namespacesForPod } from './kuberuntime/resources.ts';
+import { readContainerLogTail, readTerminationMessageFile } from './kuberuntime/termination.ts';
 import { killContainer, runPostStartHook, terminationGracePeriod, type HookContext } from './lifecycle.ts';
 import { generatePodStatus, terminatedState, type ContainerView } from './podstatus.ts';
 import { proberFor, type PodProbes, type ProberManager } from './prober/manager.ts';
 import {
-  ContainerTypeLabel, KubernetesContainerNameLabel, KubernetesPodNameLabel, KubernetesPodNamespaceLabel, KubernetesPodUIDLabel, NamespaceMode,
-  isRuntimeNotFound, type ContainerConfig, type ContainerRuntime, type ContainerType, type PodSandboxConfig, type PortMapping,
+  ContainerTypeLabel, KubernetesContainerNameLabel, KubernetesPodNameLabel, KubernetesPodNamespaceLabel, KubernetesPodUIDLabel,
+  isRuntimeNotFound, type ContainerConfig, type ContainerRuntime, type ContainerType, type Mount, type PodSandboxConfig, type PortMapping,
 } from './runtime/types.ts';
 import type { StatusManager } from './statusmanager.ts';
-import { isTerminalPhase, podDescription, type Container, type Pod, type PodStatus } from './types.ts';
+import { isTerminalPhase, podDescription, type Container, type Pod, type PodStatus, type ResourceList } from './types.ts';
+import { PodVolumes } from './volumes/manager.ts';
+import { podCgroupParent } from './podcgroups.ts';
 
 const pods = resource('pods');
 
@@ -32,6 +43,21 @@ const MIN_GRACE_SECONDS = 2;
 const SYNC_RETRY_MS = 1000;
 /** Failed sandboxes retry on the pull back-off's clock, under a key no image name can have. */
 const SANDBOX_BACKOFF_KEY = '\0sandbox';
+/** Volumes that could not be set up are tried again after this, doubling up to the maximum. */
+const VOLUME_RETRY_MS = 500;
+const VOLUME_RETRY_MAX_MS = 30_000;
+export const DEFAULT_CLUSTER_DNS = ['10.96.0.10'];
+export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
+export const DEFAULT_VOLUME_RESYNC_MS = 10_000;
+const DEFAULT_TERMINATION_MESSAGE_PATH = '/dev/termination-log';
+
+const readHostFile = (path: string): string => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+};
 
 export type RecordEvent = (ref: ObjectReference, type: 'Normal' | 'Warning', reason: string, message: string) => void;
 
@@ -52,11 +78,29 @@ export interface PodWorkerDeps {
   onRemoved(worker: PodWorker): void;
   /** Runs the pods' liveness, readiness and startup probes (default: the runtime's, proberFor). */
   prober?: ProberManager;
+  /**
+   * The agent's root directory: pod volumes, hosts files and termination-message files under
+   * `pods/<uid>/`, container logs under `logs/`. Without one nothing is written to disk
+   * (simulated nodes): volumes are not set up and containers get no mounts.
+   */
+  rootDir?: string;
+  /** Cluster DNS server IPs for ClusterFirst pods (default 10.96.0.10). */
+  clusterDNS?: string[];
+  /** Default cluster.local. */
+  clusterDomain?: string;
+  /** The host's resolver configuration for dnsPolicy Default (default /etc/resolv.conf). */
+  resolvConf?: string;
+  /** How often volumes that follow ConfigMaps, Secrets and the pod are refreshed (default 10 s). */
+  volumeResyncMs?: number;
+  /** The node's allocatable, what resourceFieldRef reports for unset limits (default: the Node's, read through the API). */
+  nodeAllocatable?: () => ResourceList | undefined;
 }
 
 /** What the worker tracks of one container: its view for status plus the spec's place. */
 interface ContainerRecord extends ContainerView {
   fieldPath: string;
+  /** The runtime container whose termination message was read (read once, after it exited). */
+  terminationMessageOf?: string;
 }
 
 interface Sandbox { id: string; config: PodSandboxConfig; ip: string }
@@ -106,6 +150,10 @@ export class PodWorker {
   private probes: PodProbes | undefined;
   /** Containers killed to be restarted (failed probe or postStart hook), whatever their exit code. */
   private readonly killedForRestart = new Set<string>();
+  /** The pod's volumes on disk (only with a root directory). */
+  private readonly volumes: PodVolumes | undefined;
+  private volumeRetryMs = VOLUME_RETRY_MS;
+  private volumeErrors = '';
 
   constructor(pod: Pod, private readonly deps: PodWorkerDeps) {
     this.pod = pod;
@@ -114,6 +162,34 @@ export class PodWorker {
     this.pullBackoff = new Backoff(deps.crashBackoffBaseMs, deps.crashBackoffMaxMs);
     this.init = (pod.spec?.initContainers ?? []).map((c) => this.record(c, true));
     this.regular = (pod.spec?.containers ?? []).map((c) => this.record(c, false));
+    if (deps.rootDir) {
+      this.volumes = new PodVolumes({
+        rootDir: deps.rootDir,
+        objects: podObjectsFor(deps.client),
+        allocatable: () => this.allocatable(),
+        facts: () => ({ podIP: this.podIP, hostIP: deps.hostIP }),
+      }, this.uid);
+    }
+  }
+
+  /** The node's allocatable (kl.GetNode): what resourceFieldRef reports for limits a container does not set. */
+  private async allocatable(): Promise<ResourceList> {
+    const given = this.deps.nodeAllocatable?.();
+    if (given) return given;
+    const node = await podObjectsFor(this.deps.client).node(this.pod.spec?.nodeName ?? '');
+    return (node?.status?.allocatable ?? {}) as ResourceList;
+  }
+
+  private get clusterDomain(): string { return this.deps.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN; }
+
+  /** `<rootDir>/pods/<uid>`, where this pod's files live. */
+  get podDir(): string | undefined { return this.volumes?.dir; }
+
+  /** The sandbox's log directory (upstream's /var/log/pods/<ns>_<name>_<uid>, under the root dir when there is one). */
+  get logDirectory(): string {
+    const m = this.pod.metadata;
+    const dir = `${m.namespace ?? 'default'}_${m.name}_${this.uid}`;
+    return this.deps.rootDir ? join(this.deps.rootDir, 'logs', dir) : `/var/log/pods/${dir}`;
   }
 
   /**
@@ -140,6 +216,8 @@ export class PodWorker {
     const was = this.pod;
     this.pod = pod;
     if (was.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp || was.metadata.deletionGracePeriodSeconds !== pod.metadata.deletionGracePeriodSeconds) this.kick();
+    // Downward API files follow the pod's labels and annotations.
+    else if (this.volumes?.followsObjects && (JSON.stringify(was.metadata.labels) !== JSON.stringify(pod.metadata.labels) || JSON.stringify(was.metadata.annotations) !== JSON.stringify(pod.metadata.annotations))) this.kick();
     // Others set readiness gate conditions; Ready must follow them (upstream NeedToReconcilePodReadiness).
     else if (readinessGateStatuses(was) !== readinessGateStatuses(pod)) this.kick();
   }
@@ -256,8 +334,31 @@ export class PodWorker {
     this.everStarted = true;
     this.probes ??= this.prober.addPod(this.pod, { hostIP: this.deps.hostIP, event: this.hookContext().event, onChange: () => this.kick() });
     this.startTime ??= this.pod.status?.startTime ?? timestamp(Date.now());
-    if (await this.ensureSandbox()) await this.converge();
+    if ((await this.mountVolumes()) && (await this.ensureSandbox())) await this.converge();
     await this.publish(false);
+    // ConfigMap, Secret and downward API volumes are rewritten when what they show changes.
+    if (this.volumes?.followsObjects && !this.terminal) this.wake(Date.now() + (this.deps.volumeResyncMs ?? DEFAULT_VOLUME_RESYNC_MS));
+  }
+
+  /** WaitForAttachAndMount: the pod's volumes are set up (or refreshed) before its sandbox and containers. */
+  private async mountVolumes(): Promise<boolean> {
+    if (!this.volumes) return true;
+    const errors = await this.volumes.setUp(this.pod);
+    if (errors.length === 0) {
+      this.volumeRetryMs = VOLUME_RETRY_MS;
+      this.volumeErrors = '';
+      return true;
+    }
+    const text = errors.map((e) => `${e.volume}: ${e.message}`).join('; ');
+    if (text !== this.volumeErrors || this.volumeRetryMs >= VOLUME_RETRY_MAX_MS) {
+      for (const e of errors) this.event(undefined, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${e.volume}" : ${e.message}`);
+    }
+    this.volumeErrors = text;
+    // Volumes already in use are refreshed; only a pod still waiting to start waits for all of them.
+    if (this.sandbox) return true;
+    this.wake(Date.now() + this.volumeRetryMs);
+    this.volumeRetryMs = Math.min(VOLUME_RETRY_MAX_MS, this.volumeRetryMs * 2);
+    return false;
   }
 
   private markTerminal(): void {
@@ -287,25 +388,48 @@ export class PodWorker {
         if (p.hostPort) portMappings.push({ protocol: p.protocol as PortMapping['protocol'], containerPort: p.containerPort, hostPort: p.hostPort, hostIp: p.hostIP });
       }
     }
+    const dns = podDNSConfig(this.pod, {
+      clusterDNS: this.deps.clusterDNS ?? DEFAULT_CLUSTER_DNS,
+      clusterDomain: this.clusterDomain,
+      hostResolvConf: readHostFile(this.deps.resolvConf ?? '/etc/resolv.conf'),
+    });
+    for (const w of dns.warnings) this.event(undefined, 'Warning', w.reason, w.message);
+    const sysctls = Object.fromEntries((spec?.securityContext?.sysctls ?? []).map((s) => [s.name, s.value]));
     return {
       metadata: { name: m.name, uid: this.uid, namespace, attempt: 0 },
-      hostname: spec?.hostname ?? m.name,
-      logDirectory: `/var/log/pods/${namespace}_${m.name}_${this.uid}`,
+      hostname: sandboxHostname(this.pod, this.clusterDomain),
+      logDirectory: this.logDirectory,
+      dnsConfig: dns.config,
       portMappings,
       labels: { ...m.labels, [KubernetesPodNameLabel]: m.name, [KubernetesPodNamespaceLabel]: namespace, [KubernetesPodUIDLabel]: this.uid },
       annotations: { ...m.annotations },
-      linux: { securityContext: { namespaceOptions: { network: spec?.hostNetwork ? NamespaceMode.NODE : NamespaceMode.POD } } },
+      linux: {
+        cgroupParent: podCgroupParent(this.uid),
+        securityContext: { namespaceOptions: namespacesForPod(this.pod) },
+        ...(Object.keys(sysctls).length ? { sysctls } : {}),
+      },
     };
+  }
+
+  /** The managed /etc/hosts, written once the sandbox has its IP (the pod's own IP is in it). */
+  private async writeHostsFile(): Promise<void> {
+    const dir = this.podDir;
+    if (!dir) return;
+    await mkdir(dir, { recursive: true });
+    const content = hostsFileContent(this.pod, this.podIP ? [this.podIP] : [], this.clusterDomain, this.pod.spec?.hostNetwork ? readHostFile('/etc/hosts') : '');
+    await writeFile(join(dir, 'etc-hosts'), content, { mode: 0o644 });
   }
 
   private async ensureSandbox(): Promise<boolean> {
     if (this.sandbox) return true;
-    const config = this.sandboxConfig();
     try {
+      const config = this.sandboxConfig();
+      if (this.deps.rootDir) await mkdir(this.logDirectory, { recursive: true, mode: 0o755 });
       const id = await this.deps.runtime.runPodSandbox(config);
       const status = await this.deps.runtime.podSandboxStatus(id);
       this.sandbox = { id, config, ip: status.network?.ip ?? '' };
       this.podIP = this.sandbox.ip;
+      await this.writeHostsFile();
       return true;
     } catch (e) {
       this.event(undefined, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(e as Error).message}`);
@@ -323,10 +447,16 @@ export class PodWorker {
     for (const rec of this.containers) if (rec.runtime) await rt.removeContainer(rec.runtime.id).catch(() => undefined);
     await rt.stopPodSandbox(s.id).catch(() => undefined);
     await rt.removePodSandbox(s.id).catch(() => undefined);
+    // A pod that will run nothing more keeps no volumes (its logs and termination messages stay).
+    await this.volumes?.tearDownVolumes().catch((e: unknown) => this.deps.log.warn('tearing down volumes failed', { pod: podDescription(this.pod), error: (e as Error).message }));
   }
 
   private async teardown(): Promise<void> {
     await this.releaseSandbox();
+    if (this.volumes) {
+      await this.volumes.removePodDir().catch((e: unknown) => this.deps.log.warn('removing pod directory failed', { pod: podDescription(this.pod), error: (e as Error).message }));
+      await rm(this.logDirectory, { recursive: true, force: true });
+    }
     this.deps.statusManager.forget(this.uid);
   }
 
@@ -341,7 +471,27 @@ export class PodWorker {
         if (!isRuntimeNotFound(e)) throw e;
         rec.runtime = { ...rec.runtime, state: 'CONTAINER_UNKNOWN' };
       }
+      if (rec.runtime.state === 'CONTAINER_EXITED' && rec.terminationMessageOf !== rec.runtime.id) {
+        rec.terminationMessageOf = rec.runtime.id;
+        rec.terminationMessage = await this.terminationMessage(rec);
+      }
     }
+  }
+
+  /** What the exited container left at its terminationMessagePath, else (FallbackToLogsOnError, failed) its log's tail. */
+  private async terminationMessage(rec: ContainerRecord): Promise<string | undefined> {
+    const cri = rec.runtime;
+    if (!this.podDir || !cri) return undefined;
+    const c = rec.spec;
+    let message = '';
+    if ((c.terminationMessagePath ?? DEFAULT_TERMINATION_MESSAGE_PATH) !== '') message = await readTerminationMessageFile(this.terminationMessageFile(rec));
+    const fallback = c.terminationMessagePolicy === 'FallbackToLogsOnError' && cri.exitCode !== 0 && cri.reason !== 'ContainerCannotRun';
+    if (message === '' && fallback) message = await readContainerLogTail(join(this.logDirectory, c.name, `${rec.restartCount}.log`));
+    return message || undefined;
+  }
+
+  private terminationMessageFile(rec: ContainerRecord): string {
+    return join(this.podDir ?? '', 'containers', rec.spec.name, String(rec.restartCount));
   }
 
   /** Start, or restart within the back-off, as often as progress is made (init containers that finish at once, first restarts). */
@@ -488,16 +638,32 @@ export class PodWorker {
     }
   }
 
-  private containerConfig(rec: ContainerRecord, imageRef: string): ContainerConfig {
+  /**
+   * generateContainerConfig: environment (from the API objects it names), command and args
+   * expanded with it, mounts (volumes, the managed /etc/hosts, the termination-message file),
+   * cgroup resources and namespaces. Throws what makes a CreateContainerConfigError.
+   */
+  private async containerConfig(rec: ContainerRecord, imageRef: string): Promise<ContainerConfig> {
     const { metadata: m, spec } = this.pod;
     const c = rec.spec;
+    const env = await makeEnvironmentVariables(this.pod, c, {
+      objects: podObjectsFor(this.deps.client),
+      facts: { podIP: this.podIP, hostIP: this.deps.hostIP },
+      allocatable: await this.allocatable(),
+      warn: (reason, message) => this.event(undefined, 'Warning', reason, message),
+    });
+    const { command, args } = expandCommandAndArgs(c, env);
+    const mounts = await this.containerMounts(rec, env);
+    // The machine's memory, as the kubelet's machine info gives it.
+    const memoryCapacity = totalmem();
     return {
       metadata: { name: c.name, attempt: rec.restartCount },
       image: { image: imageRef, userSpecifiedImage: c.image },
-      command: c.command,
-      args: c.args,
+      command,
+      args,
       workingDir: c.workingDir,
-      envs: (c.env ?? []).filter((e) => e.value !== undefined).map((e) => ({ key: e.name, value: e.value ?? '' })),
+      envs: env.map((e) => ({ key: e.name, value: e.value })),
+      mounts,
       labels: {
         [KubernetesContainerNameLabel]: c.name,
         [KubernetesPodNameLabel]: m.name,
@@ -514,7 +680,32 @@ export class PodWorker {
       stdin: c.stdin,
       stdinOnce: c.stdinOnce,
       tty: c.tty,
+      linux: {
+        resources: linuxContainerResources(this.pod, c, memoryCapacity),
+        securityContext: { namespaceOptions: namespacesForPod(this.pod) },
+      },
     };
+  }
+
+  /** makeMounts plus the kubelet's own: /etc/hosts (unless the container mounts its own) and the termination-message file. */
+  private async containerMounts(rec: ContainerRecord, env: { name: string; value: string }[]): Promise<Mount[] | undefined> {
+    const dir = this.podDir;
+    if (!dir || !this.volumes) return undefined;
+    const c = rec.spec;
+    const mounts = await this.volumes.containerMounts(c, env);
+    if (this.podIP && !mounts.some((x) => x.containerPath === '/etc/hosts')) {
+      mounts.push({ containerPath: '/etc/hosts', hostPath: join(dir, 'etc-hosts'), readonly: false, propagation: 'PROPAGATION_PRIVATE' });
+    }
+    const path = c.terminationMessagePath ?? DEFAULT_TERMINATION_MESSAGE_PATH;
+    if (path !== '' && !mounts.some((x) => x.containerPath === path)) {
+      const file = this.terminationMessageFile(rec);
+      await mkdir(join(file, '..'), { recursive: true });
+      await writeFile(file, '');
+      await chmod(file, 0o666);
+      mounts.push({ containerPath: path, hostPath: file, readonly: false, propagation: 'PROPAGATION_PRIVATE' });
+    }
+    if (this.deps.rootDir) await mkdir(join(this.logDirectory, c.name), { recursive: true, mode: 0o755 });
+    return mounts;
   }
 
   /** One attempt: image, create, start. False when it could not even be created (waiting says why). */
@@ -527,15 +718,27 @@ export class PodWorker {
     if (rec.runtime) {
       // The previous attempt becomes the last state; the new one counts as a restart.
       const previous = rec.runtime;
-      rec.lastTermination = previous.state === 'CONTAINER_EXITED' ? terminatedState(previous, this.deps.runtimeName) : rec.lastTermination;
+      rec.lastTermination = previous.state === 'CONTAINER_EXITED' ? terminatedState(previous, this.deps.runtimeName, rec.terminationMessage) : rec.lastTermination;
       rec.runtime = undefined;
+      rec.terminationMessage = undefined;
       rec.restartCount++;
       await rt.removeContainer(previous.id).catch(() => undefined);
     }
     rec.waiting = undefined;
+    let config: ContainerConfig;
+    try {
+      config = await this.containerConfig(rec, imageRef);
+    } catch (e) {
+      // Retried at the next sync: the ConfigMap or Secret may appear.
+      const message = (e as Error).message;
+      this.event(rec, 'Warning', 'Failed', `Error: ${message}`);
+      rec.waiting = { reason: 'CreateContainerConfigError', message };
+      this.wake(Date.now() + SYNC_RETRY_MS);
+      return false;
+    }
     let id: string;
     try {
-      id = await rt.createContainer(sandbox.id, this.containerConfig(rec, imageRef), sandbox.config);
+      id = await rt.createContainer(sandbox.id, config, sandbox.config);
     } catch (e) {
       const message = (e as Error).message;
       this.event(rec, 'Warning', 'Failed', `Error: ${message}`);

@@ -4,7 +4,7 @@
 // start needs for its environment, come from a short-lived per-namespace cache so that a
 // node starting many pods lists them once rather than once per container.
 
-import type { IConfigMap, IPersistentVolume, IPersistentVolumeClaim, ISecret, IService } from 'kubernetes-models/v1';
+import type { IConfigMap, INode, IPersistentVolume, IPersistentVolumeClaim, ISecret, IService } from 'kubernetes-models/v1';
 import { isNotFound, resource, type RestClient } from '../../client/rest.ts';
 
 const configMaps = resource('configmaps');
@@ -13,12 +13,14 @@ const services = resource('services');
 const serviceAccounts = resource('serviceaccounts');
 const claims = resource('persistentvolumeclaims');
 const volumes = resource('persistentvolumes');
+const nodes = resource('nodes');
 
 export type ConfigMap = IConfigMap;
 export type Secret = ISecret;
 export type Service = IService;
 export type PersistentVolumeClaim = IPersistentVolumeClaim;
 export type PersistentVolume = IPersistentVolume;
+export type Node = INode;
 
 /** How long a namespace's service list is reused. */
 const SERVICE_CACHE_MS = 1000;
@@ -32,6 +34,8 @@ export interface PodObjects {
   services(namespace: string): Promise<Service[]>;
   persistentVolumeClaim(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined>;
   persistentVolume(name: string): Promise<PersistentVolume | undefined>;
+  /** The Node (for its allocatable), from the same short-lived cache as services. */
+  node(name: string): Promise<Node | undefined>;
   /** serviceaccounts/token for a projected serviceAccountToken volume, bound to the pod. */
   serviceAccountToken(namespace: string, name: string, request: { audiences: string[]; expirationSeconds: number; pod: { name: string; uid: string } }): Promise<TokenRequestStatus>;
 }
@@ -47,6 +51,7 @@ const getOrUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => {
 
 class ApiPodObjects implements PodObjects {
   private readonly serviceLists = new Map<string, { at: number; items: Promise<Service[]> }>();
+  private readonly nodes = new Map<string, { at: number; node: Promise<Node | undefined> }>();
 
   constructor(private readonly client: RestClient) {}
 
@@ -64,6 +69,16 @@ class ApiPodObjects implements PodObjects {
 
   persistentVolume(name: string): Promise<PersistentVolume | undefined> {
     return getOrUndefined(this.client.get<PersistentVolume>(volumes, undefined, name));
+  }
+
+  node(name: string): Promise<Node | undefined> {
+    const now = Date.now();
+    const cached = this.nodes.get(name);
+    if (cached && now - cached.at < SERVICE_CACHE_MS) return cached.node;
+    const node = getOrUndefined(this.client.get<Node>(nodes, undefined, name));
+    node.catch(() => this.nodes.delete(name));
+    this.nodes.set(name, { at: now, node });
+    return node;
   }
 
   services(namespace: string): Promise<Service[]> {

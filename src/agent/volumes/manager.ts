@@ -23,7 +23,7 @@ const run = promisify(execFile);
 export interface VolumeHost {
   rootDir: string;
   objects: PodObjects;
-  allocatable(): ResourceList;
+  allocatable(): Promise<ResourceList>;
   facts(): PodRuntimeFacts;
 }
 
@@ -181,7 +181,7 @@ export class PodVolumes {
       return out;
     }
     if (v.downwardAPI) {
-      this.addDownward(out, pod, v.downwardAPI.items ?? [], v.downwardAPI.defaultMode ?? DEFAULT_MODE);
+      await this.addDownward(out, pod, v.downwardAPI.items ?? [], v.downwardAPI.defaultMode ?? DEFAULT_MODE);
       return out;
     }
     const mode = v.projected?.defaultMode ?? DEFAULT_MODE;
@@ -203,7 +203,7 @@ export class PodVolumes {
         }
         addKeys(out, keyData(undefined, secret.data), src.secret.items, mode, src.secret.optional ?? false, 'references non-existent secret key');
       } else if (src.downwardAPI) {
-        this.addDownward(out, pod, src.downwardAPI.items ?? [], mode);
+        await this.addDownward(out, pod, src.downwardAPI.items ?? [], mode);
       } else if (src.serviceAccountToken) {
         const t = src.serviceAccountToken;
         out.set(t.path, { data: Buffer.from(await this.token(pod, t.audience ?? '', t.expirationSeconds ?? DEFAULT_TOKEN_SECONDS)), mode });
@@ -212,7 +212,7 @@ export class PodVolumes {
     return out;
   }
 
-  private addDownward(out: Payload, pod: Pod, items: IDownwardAPIVolumeFile[], defaultMode: number): void {
+  private async addDownward(out: Payload, pod: Pod, items: IDownwardAPIVolumeFile[], defaultMode: number): Promise<void> {
     for (const item of items) {
       let value: string;
       if (item.fieldRef) value = podFieldValue(pod, item.fieldRef, this.host.facts(), true);
@@ -220,7 +220,7 @@ export class PodVolumes {
         const name = item.resourceFieldRef.containerName;
         const c = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((x) => x.name === name);
         if (!c) throw new Error(`container ${name ?? ''} not found in pod ${pod.metadata.name}`);
-        value = containerResourceValue(item.resourceFieldRef, c, this.host.allocatable());
+        value = containerResourceValue(item.resourceFieldRef, c, await this.host.allocatable());
       } else continue;
       out.set(item.path, { data: Buffer.from(value), mode: item.mode ?? defaultMode });
     }
