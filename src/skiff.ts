@@ -59,8 +59,18 @@ export interface SkiffOptions {
    * controllers, or names (upstream's, e.g. ['replicaset', 'deployment']) and options.
    */
   controllers?: ComponentsSpec['controllers'];
-  /** Register this host as a node, with its real capacity, run by the simulated runtime. */
+  /** Register this host as a node, with its real capacity, run by the simulated runtime unless runtime is 'cri'. */
   hostNode?: boolean;
+  /**
+   * The host node's container runtime: 'sim' (default; no containers) or 'cri' (containerd over CRI,
+   * with its own registry, images and pod network under the data dir; Linux, as root).
+   */
+  runtime?: 'sim' | 'cri';
+  /** With runtime 'cri': close() leaves the pods running, as the kubelet does on exit (`skiff up`); default: everything is removed. */
+  keepPods?: boolean;
+  /** With runtime 'cri': the pod network instance (0: skiff0 and 10.88.0.0/24; default a free one) and the registry's port (default any free one). */
+  podNetworkInstance?: number;
+  registryPort?: number;
   /** Run simulated nodes in this process (like kwok): N node agents, each its own client, lease and watch. */
   simNodes?: SimNodesSpec;
   /** Resolve only once the scheduler and nodes are running (default true); else see `components`. */
@@ -194,7 +204,10 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
     if (!options.controllers && !options.scheduler && !options.hostNode && !options.simNodes?.count) return;
     // Loaded only when asked for: the API server alone starts without them.
     const c = await import('./components/index.ts');
-    const spec = { controllers: options.controllers, scheduler: options.scheduler, hostNode: options.hostNode, simNodes: options.simNodes, dataDir, logLevel: options.logLevel };
+    const spec = {
+      controllers: options.controllers, scheduler: options.scheduler, hostNode: options.hostNode, simNodes: options.simNodes, dataDir, logLevel: options.logLevel,
+      runtime: options.runtime, keepPods: options.keepPods, podNetworkInstance: options.podNetworkInstance, registryPort: options.registryPort,
+    };
     running.components = options.componentWorkers
       ? await c.startComponentsInWorkers(clientConfig, spec, componentWorkerEntry())
       : await c.startComponents(clientConfig, spec);

@@ -22,8 +22,15 @@ export interface ComponentsSpec {
     /** Extra controllers by name (in-thread only: functions do not cross to a worker). */
     factories?: Record<string, import('../controllers/registry.ts').ControllerFactory>;
   };
-  /** This host as a node (real capacity, simulated runtime). */
+  /** This host as a node (real capacity), run by the simulated runtime or by containerd (runtime 'cri'). */
   hostNode?: boolean;
+  /** The host node's container runtime (default sim). */
+  runtime?: 'sim' | 'cri';
+  /** With runtime 'cri': stopping leaves the pods running, as the kubelet does (`skiff up`); else every pod is removed and the network torn down. */
+  keepPods?: boolean;
+  /** With runtime 'cri': the pod network instance (0 for `skiff up`: skiff0, 10.88.0.0/24; unset: a free one) and the loopback registry's port (0: any). */
+  podNetworkInstance?: number;
+  registryPort?: number;
   simNodes?: SimNodesSpec;
   dataDir: string;
   /** The components' log level (default warn, as startSkiff's). */
@@ -65,9 +72,21 @@ async function startKind(kind: Kind, config: ClientConfig, spec: ComponentsSpec)
   const stops: (() => Promise<void>)[] = [];
   try {
     if (spec.hostNode) {
+      let real: import('../host/noderuntime.ts').NodeRuntime | undefined;
+      if (spec.runtime === 'cri') {
+        const { startNodeRuntime } = await import('../host/noderuntime.ts');
+        const { createLogger } = await import('../log.ts');
+        real = await startNodeRuntime({
+          dataDir: spec.dataDir, networkInstance: spec.podNetworkInstance, registryPort: spec.registryPort,
+          log: createLogger(spec.logLevel ?? 'warn', 'node'),
+        });
+        const node = real;
+        stops.push(() => (spec.keepPods ? node.stop() : node.destroy()));
+      }
       const host = new NodeAgent({
         config: { ...config, userAgent: 'kubelet/skiff' }, nodeName: hostname().toLowerCase(),
         labels: { 'node-role.kubernetes.io/control-plane': '' }, nodeIP: '127.0.0.1', dataDir: spec.dataDir,
+        runtime: real?.runtime, podCIDR: real?.podCIDR, rootDir: real?.rootDir, logLevel: spec.logLevel,
       });
       await host.start();
       agents.push(host);
@@ -80,7 +99,7 @@ async function startKind(kind: Kind, config: ClientConfig, spec: ComponentsSpec)
       stops.push(() => sim.stop());
     }
   } catch (e) {
-    for (const s of stops) await s();
+    for (const s of stops.reverse()) await s();
     throw e;
   }
   return { nodeNames: agents.map((a) => a.nodeName), local: { agents }, stop: async () => { for (const s of stops.reverse()) await s(); } };
