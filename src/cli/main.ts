@@ -17,7 +17,9 @@ Commands:
           --host ADDR           listen address (default 127.0.0.1)
           --token-auth-file F   bearer tokens: token,user,uid,"group1,group2"
           --log-level LEVEL     debug|info|warn|error (default info)
-          --runtime sim         the agents' container runtime (sim: simulated, no containers)
+          --runtime cri|sim     the host node's container runtime: cri runs real pods in a private
+                                containerd (default on Linux as root), sim simulates them (no containers)
+          --registry-port N     the host node's loopback image registry (default 5000; cri only)
           --sim-nodes N         nodes to run (default 1: this host, with its real capacity;
                                 N > 1: N simulated nodes sim-node-0 ... sim-node-<N-1>)
           --sim-zones A,B,...   topology.kubernetes.io/zone of simulated node i: zones[i % n]
@@ -28,6 +30,14 @@ Commands:
           --no-scheduler        do not run the scheduler
           --controllers LIST    controllers to run, upstream's names (default *: all; *,-name
                                 leaves one out); --no-controllers runs none
+  agent   Run a node agent (the kubelet) for this host against a cluster
+          --kubeconfig FILE     the cluster (default $KUBECONFIG, else ~/.skiff/kubeconfig)
+          --data-dir DIR        containerd, registry, images, pod network and kubelet files (default ~/.skiff)
+          --runtime cri|sim     as for up
+          --node-name NAME      the Node's name (default this host's name)
+          --registry-port N     as for up
+          --log-level LEVEL     debug|info|warn|error (default info)
+  image   Build and publish Skiff's local OCI images (skiff image --help)
   controller-manager  Run the controllers against a cluster (leader-elected, so copies can stand by)
           --kubeconfig FILE     the cluster to manage (default $KUBECONFIG, else ~/.skiff/kubeconfig)
           --controllers LIST    as for up
@@ -44,6 +54,7 @@ async function up(argv: string[]): Promise<void> {
       'token-auth-file': { type: 'string' },
       'log-level': { type: 'string' },
       runtime: { type: 'string' },
+      'registry-port': { type: 'string' },
       'sim-nodes': { type: 'string' },
       'sim-zones': { type: 'string' },
       'sim-regions': { type: 'string' },
@@ -55,8 +66,8 @@ async function up(argv: string[]): Promise<void> {
     },
     strict: true,
   });
-  const runtime = values.runtime ?? 'sim';
-  if (runtime !== 'sim') throw new Error(`unknown --runtime ${runtime} (available: sim)`);
+  const runtime = runtimeFlag(values.runtime);
+  const registryPort = portFlag('--registry-port', values['registry-port'], 5000);
   const simNodes = values['sim-nodes'] !== undefined ? Number(values['sim-nodes']) : 1;
   if (!Number.isInteger(simNodes) || simNodes < 0) throw new Error(`invalid --sim-nodes ${values['sim-nodes']}`);
   const list = (v: string | undefined) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
@@ -80,6 +91,8 @@ async function up(argv: string[]): Promise<void> {
     scheduler: !values['no-scheduler'],
     controllers: values['no-controllers'] ? false : { names: values.controllers?.split(',').map((s) => s.trim()).filter(Boolean) },
     hostNode: simNodes === 1,
+    // The real host node: pods outlive skiff up (as the kubelet leaves them), on skiff0 and 10.88.0.0/24.
+    runtime, keepPods: true, podNetworkInstance: 0, registryPort,
     // Many simulated nodes: the scheduler and the agents get threads of their own.
     componentWorkers: simNodes > 1,
     simNodes: simNodes > 1 ? { count: simNodes, zones: list(values['sim-zones']), regions: list(values['sim-regions']), capacity, recordEvents: !values['no-sim-events'] } : undefined,
@@ -102,6 +115,78 @@ async function up(argv: string[]): Promise<void> {
   await skiff.bootstrap();
   await skiff.components;
   if (skiff.nodeNames.length > 0) process.stdout.write(`${skiff.nodeNames.length} node(s) registered (kubectl get nodes)\n`);
+}
+
+/** --runtime: cri by default where it can run (Linux, as root), else sim. */
+function runtimeFlag(value: string | undefined): 'cri' | 'sim' {
+  const runtime = value ?? (process.platform === 'linux' && process.getuid?.() === 0 ? 'cri' : 'sim');
+  if (runtime !== 'cri' && runtime !== 'sim') throw new Error(`unknown --runtime ${runtime} (available: cri, sim)`);
+  if (runtime === 'cri' && (process.platform !== 'linux' || process.getuid?.() !== 0)) throw new Error('--runtime cri needs Linux and root (containerd, CNI and cgroups)');
+  return runtime;
+}
+
+function portFlag(flag: string, value: string | undefined, fallback: number): number {
+  const port = value !== undefined ? Number(value) : fallback;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid ${flag} ${value}`);
+  return port;
+}
+
+/** `skiff agent`: this host as a node of a cluster, its pods in the data dir's containerd (or simulated). */
+async function agent(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      kubeconfig: { type: 'string' },
+      'data-dir': { type: 'string' },
+      runtime: { type: 'string' },
+      'node-name': { type: 'string' },
+      'registry-port': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+    strict: true,
+  });
+  const path = values.kubeconfig ?? process.env.KUBECONFIG ?? join(homedir(), '.skiff', 'kubeconfig');
+  const dataDir = resolve(values['data-dir'] ?? join(homedir(), '.skiff'));
+  const runtime = runtimeFlag(values.runtime);
+  const level = (values['log-level'] as Level | undefined) ?? 'info';
+  const { configFromKubeconfig } = await import('../client/rest.ts');
+  const { NodeAgent } = await import('../agent/agent.ts');
+  const { createLogger } = await import('../log.ts');
+  const { hostname } = await import('node:os');
+  let node: import('../host/noderuntime.ts').NodeRuntime | undefined;
+  if (runtime === 'cri') {
+    const { startNodeRuntime } = await import('../host/noderuntime.ts');
+    node = await startNodeRuntime({ dataDir, networkInstance: 0, registryPort: portFlag('--registry-port', values['registry-port'], 5000), log: createLogger(level, 'node') });
+  }
+  const nodeAgent = new NodeAgent({
+    config: configFromKubeconfig(path, 'kubelet/skiff'), nodeName: values['node-name'] ?? hostname().toLowerCase(), nodeIP: '127.0.0.1', dataDir,
+    runtime: node?.runtime, podCIDR: node?.podCIDR, rootDir: node?.rootDir, logger: createLogger(level, 'agent'),
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`received ${signal}, stopping the agent (pods keep running)\n`);
+    await nodeAgent.stop();
+    await node?.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  try {
+    await nodeAgent.start();
+  } catch (e) {
+    await node?.stop();
+    throw e;
+  }
+  process.stdout.write(`node ${nodeAgent.nodeName} registered against ${path} (runtime ${runtime}${node ? `, pod CIDR ${node.podCIDR}` : ''})\n`);
+}
+
+/** `skiff image ...`: the image tooling (src/cli/image.ts). */
+async function image(argv: string[]): Promise<void> {
+  const module = './image.ts';
+  const { runImageCommand } = (await import(module)) as { runImageCommand(argv: string[]): Promise<number> };
+  process.exitCode = await runImageCommand(argv);
 }
 
 async function controllerManager(argv: string[]): Promise<void> {
@@ -138,6 +223,10 @@ async function main(): Promise<void> {
   switch (cmd) {
     case 'up':
       return up(rest);
+    case 'agent':
+      return agent(rest);
+    case 'image':
+      return image(rest);
     case 'controller-manager':
       return controllerManager(rest);
     case 'write-schema-cache':
