@@ -1,0 +1,84 @@
+// What a real container sees of its pod spec (containerd over CRI): a configMap volume and
+// env from the same ConfigMap read from inside with `cat`, the volume following an update of
+// the ConfigMap in place, the managed /etc/hosts with the pod's own name, cgroup limits, and
+// a termination message written by the container. Upstream: kubelet_pods.go,
+// kuberuntime_container*.go, the configmap volume plugin and the atomic writer.
+
+import { expect } from 'chai';
+import type { CriRuntime } from '../../src/agent/cri/runtime.ts';
+import type { Pod } from '../../src/agent/types.ts';
+import type { Skiff } from '../../src/skiff.ts';
+import { request, until } from '../helpers.ts';
+import { BUSYBOX, createPod, criOf, deletePod, describeRealRuntime, isRunning, SLEEP_FOREVER, startRealSkiff, waitForPod, waitForPodGone } from './runtime-harness.ts';
+
+const cm = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-config', namespace: 'default' }, data });
+
+describeRealRuntime('pod config seen from inside real containers', function () {
+  this.timeout(120_000);
+  let skiff: Skiff;
+  let cri: CriRuntime;
+
+  before(async function () {
+    this.timeout(180_000);
+    skiff = await startRealSkiff({ controllers: false });
+    cri = criOf(skiff);
+  });
+
+  after(async function () {
+    this.timeout(120_000);
+    cri?.close();
+    await skiff?.close();
+  });
+
+  const containerId = (p: Pod): string => (p.status?.containerStatuses?.[0].containerID ?? '').replace(/^[a-z]+:\/\//, '');
+  const sh = async (id: string, script: string): Promise<string> => {
+    const r = await cri.execSync(id, ['sh', '-c', script], 10);
+    expect(r.exitCode, `${script}: ${r.stderr.toString()}`).to.equal(0);
+    return r.stdout.toString();
+  };
+
+  it('mounts a configMap volume and env from it, follows ConfigMap updates in place, and writes the pod\'s /etc/hosts', async () => {
+    const created = await request(skiff, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm({ greeting: 'hello-v1' }) });
+    expect(created.status).to.equal(201);
+    await createPod(skiff, {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'cfg', namespace: 'default' },
+      spec: {
+        terminationGracePeriodSeconds: 2,
+        containers: [{
+          name: 'main', image: BUSYBOX, command: SLEEP_FOREVER,
+          resources: { limits: { cpu: '500m', memory: '64Mi' } },
+          env: [{ name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'greeting' } } }, { name: 'MSG', value: 'say-$(GREETING)' }],
+          volumeMounts: [{ name: 'config', mountPath: '/etc/config' }],
+        }],
+        volumes: [{ name: 'config', configMap: { name: 'app-config' } }],
+      },
+    });
+    const pod = await waitForPod(skiff, 'default', 'cfg', isRunning);
+    const id = containerId(pod);
+    expect(await sh(id, 'cat /etc/config/greeting')).to.equal('hello-v1');
+    expect(await sh(id, 'echo "$GREETING $MSG"')).to.equal('hello-v1 say-hello-v1\n');
+    expect(await sh(id, 'readlink /etc/config/greeting')).to.equal('..data/greeting\n');
+    expect(await sh(id, 'cat /etc/hosts')).to.contain(`${pod.status?.podIP}\tcfg\n`);
+    // memory limit (64 MiB) and cpu quota (50 ms per 100 ms) reached the container's cgroup.
+    expect(await sh(id, 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max')).to.equal(`${64 * 1024 * 1024}\n`);
+
+    const current = (await request(skiff, 'GET', '/api/v1/namespaces/default/configmaps/app-config')).json as Record<string, unknown>;
+    const updated = await request(skiff, 'PUT', '/api/v1/namespaces/default/configmaps/app-config', { body: { ...current, data: { greeting: 'hello-v2' } } });
+    expect(updated.status).to.equal(200);
+    await until('the update seen inside the container', async () => ((await sh(id, 'cat /etc/config/greeting')) === 'hello-v2' ? true : undefined), 30_000, 500);
+
+    await deletePod(skiff, 'default', 'cfg');
+    await waitForPodGone(skiff, 'default', 'cfg');
+  });
+
+  it('reports the termination message the container wrote to /dev/termination-log', async () => {
+    await createPod(skiff, {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bye', namespace: 'default' },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: BUSYBOX, command: ['sh', '-c', 'printf "all done" > /dev/termination-log; exit 3'] }] },
+    });
+    const pod = await waitForPod(skiff, 'default', 'bye', (p) => p.status?.phase === 'Failed');
+    expect(pod.status?.containerStatuses?.[0].state?.terminated).to.include({ exitCode: 3, message: 'all done' });
+    await deletePod(skiff, 'default', 'bye');
+    await waitForPodGone(skiff, 'default', 'bye');
+  });
+});
