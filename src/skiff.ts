@@ -11,6 +11,7 @@ import { kubeconfigYaml, writeKubeconfig } from './server/kubeconfig.ts';
 import { Authenticator, loadTokenFile, userOf } from './server/authn.ts';
 import { TokenSigner } from './server/serviceaccount/token.ts';
 import { ApiServer } from './server/apiserver.ts';
+import { kubeletClientCredentials, streamingContext } from './server/streaming/index.ts';
 import { rowTemplates } from './server/table.ts';
 import { LmdbBackend } from './registry/store/lmdb.ts';
 import { Cacher, type FieldsFn } from './watch/cacher.ts';
@@ -174,6 +175,7 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
       registries, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000, currentRevision: () => cacher.currentRevision(),
       authenticateToken: (t) => authenticator.authenticateToken(t),
       issueToken: (c) => signer.issue(c),
+      streaming: streamingContext(registries.values(), kubeletClientCredentials(pki, dataDir), logger),
     },
     logger,
     ready: () => ready,

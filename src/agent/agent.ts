@@ -23,6 +23,7 @@ import { SimRuntime } from './runtime/sim.ts';
 import { KubernetesPodUIDLabel, type ContainerEventResponse, type ContainerRuntime, type VersionResponse } from './runtime/types.ts';
 import { removeRuntimePods } from './runtimepod.ts';
 import { StatusManager } from './statusmanager.ts';
+import { startAgentServer, type AgentServer } from './server/index.ts';
 import { isTerminalPhase, podKey, type Node, type Pod, type ResourceList } from './types.ts';
 import type { INodeStatus } from 'kubernetes-models/v1';
 
@@ -70,6 +71,8 @@ export interface NodeAgentOptions {
   dataDir?: string;
   /** The kubelet's root dir (pods/<uid>/..., pod logs under logs/); unset: pods keep nothing on disk (simulated nodes). */
   rootDir?: string;
+  /** Port of the agent's HTTPS endpoint (logs, exec, attach, port-forward; 0 = free), served when the runtime streams. */
+  serverPort?: number;
   logLevel?: Level;
   logger?: Logger;
 }
@@ -101,6 +104,7 @@ export class NodeAgent {
   private nextStatusAt = 0;
   private lastReportAt = 0;
   private stopped = false;
+  private server: AgentServer | undefined;
   private housekeeping: Promise<void> | undefined;
 
   constructor(private readonly options: NodeAgentOptions) {
@@ -145,6 +149,11 @@ export class NodeAgent {
     const version = await this.runtime.version();
     this.runtimeName = version.runtimeName;
     this.cfg = this.nodeConfig(version);
+    if (!this.simulated && this.runtime.exec) {
+      this.server = await startAgentServer({ runtime: this.runtime, nodeName: this.nodeName, clientCaPem: this.client.config.caPem ?? '', host: this.cfg.nodeIP, port: this.options.serverPort ?? 0, logger: this.log })
+        .catch((e: unknown) => { this.log.warn('the agent endpoint (logs, exec, port-forward) did not start', { error: (e as Error).message }); return undefined; });
+      if (this.server) this.cfg.kubeletPort = this.server.port;
+    }
     await this.register();
     // The Node's pod CIDR wins over the one configured (it is immutable once set).
     if (this.node?.spec?.podCIDR) this.cfg.podCIDR = this.node.spec.podCIDR;
@@ -186,6 +195,7 @@ export class NodeAgent {
     this.unsubscribe?.();
     for (const w of this.workers.values()) w.stop();
     this.statusManager.close();
+    await this.server?.close();
     if (this.ownsRuntime && this.runtime instanceof SimRuntime) this.runtime.close();
     if (this.ownsClient) this.client.close();
   }

@@ -26,6 +26,8 @@ export const SimulatedNodeAnnotation = 'sim.skiff.dev/node';
 /** Everything the agent publishes about its node apart from the conditions. */
 export interface NodeConfig {
   nodeName: string;
+  /** The agent endpoint's port (status.daemonEndpoints); default KUBELET_PORT. */
+  kubeletPort?: number;
   labels: Record<string, string>;
   annotations: Record<string, string>;
   podCIDR?: string;
@@ -192,7 +194,7 @@ export function nodeStatus(cfg: NodeConfig, previous: NodeCondition[] | undefine
     allocatable: { ...cfg.allocatable },
     capacity: { ...cfg.capacity },
     conditions: nodeConditions(previous, now, cfg.capacity, runtimeProblems),
-    daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
+    daemonEndpoints: { kubeletEndpoint: { Port: cfg.kubeletPort ?? KUBELET_PORT } },
     images: nodeImages(images),
     nodeInfo: { ...cfg.nodeInfo },
   };

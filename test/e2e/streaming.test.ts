@@ -1,0 +1,225 @@
+// kubectl logs, exec, attach, cp and port-forward against real containers (containerd over
+// CRI): the API server proxies to the node agent's HTTPS endpoint, which reads the CRI log
+// files and bridges to containerd's streaming server. Both transports kubectl has: WebSocket
+// (1.30+ exec/attach, 1.31+ port-forward tunnelling SPDY) and plain SPDY/3.1 (1.27, and the
+// fallback later versions use).
+
+import { expect } from 'chai';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Skiff } from '../../src/skiff.ts';
+import { request, until } from '../helpers.ts';
+import { BUSYBOX, busyboxPod, createPod, describeRealRuntime, isRunning, SLEEP_FOREVER, startRealSkiff, waitForPod } from './runtime-harness.ts';
+
+interface Result { code: number; stdout: string; stderr: string }
+
+const KUBECTL_127 = '/usr/lib/google-cloud-sdk/bin/kubectl.1.27';
+const SPDY_ONLY = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false', KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' };
+
+describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on real containers', function () {
+  this.timeout(120_000);
+  let skiff: Skiff;
+  let work: string;
+  const children = new Set<ChildProcess>();
+
+  const kubectl = (args: string[], opts: { input?: string; env?: Record<string, string>; binary?: string; timeoutMs?: number } = {}): Promise<Result> =>
+    new Promise((resolve) => {
+      const child = execFile(opts.binary ?? 'kubectl', ['--kubeconfig', skiff.kubeconfigPath, '--cache-dir', join(work, 'cache'), ...args],
+        { timeout: opts.timeoutMs ?? 30_000, env: { ...process.env, ...opts.env } }, (err, stdout, stderr) => {
+          children.delete(child);
+          resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });
+        });
+      children.add(child);
+      if (opts.input !== undefined) child.stdin?.write(opts.input);
+      child.stdin?.end();
+    });
+
+  before(async () => {
+    skiff = await startRealSkiff();
+    work = mkdtempSync(join(tmpdir(), 'skiff-streaming-'));
+    const web = busyboxPod('web', ['sh', '-c', 'mkdir -p /www && echo hello-from-pod > /www/index.html && httpd -p 8080 -h /www && trap "exit 0" TERM; sleep 3600 & wait']);
+    const two = busyboxPod('two', SLEEP_FOREVER);
+    two.spec!.containers.push({ name: 'side', image: BUSYBOX, command: SLEEP_FOREVER });
+    await Promise.all([
+      createPod(skiff, busyboxPod('printer', ['sh', '-c', 'echo line-1; echo line-2 >&2; echo line-3; trap "exit 0" TERM; sleep 3600 & wait'])),
+      createPod(skiff, busyboxPod('shell', SLEEP_FOREVER)),
+      createPod(skiff, web),
+      createPod(skiff, two),
+    ]);
+    await Promise.all(['printer', 'shell', 'web', 'two'].map((n) => waitForPod(skiff, 'default', n, isRunning, 90_000)));
+  });
+
+  after(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await skiff?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  describe('kubectl logs', () => {
+    it('prints stdout and stderr in order', async () => {
+      const r = await until('log lines', async () => { const x = await kubectl(['logs', 'printer']); return x.stdout.includes('line-3') ? x : undefined; }, 20_000, 200);
+      expect(r.stdout).to.equal('line-1\nline-2\nline-3\n');
+    });
+
+    it('--tail, --timestamps, --since, --limit-bytes', async () => {
+      expect((await kubectl(['logs', 'printer', '--tail=1'])).stdout).to.equal('line-3\n');
+      const ts = (await kubectl(['logs', 'printer', '--timestamps'])).stdout.split('\n').filter(Boolean);
+      expect(ts).to.have.length(3);
+      for (const l of ts) expect(l).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z line-\d$/);
+      expect((await kubectl(['logs', 'printer', '--since=1h'])).stdout).to.equal('line-1\nline-2\nline-3\n');
+      const future = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+      expect((await kubectl(['logs', 'printer', `--since-time=${future}`])).stdout).to.equal('');
+      expect((await kubectl(['logs', 'printer', '--limit-bytes=4'])).stdout).to.equal('line');
+    });
+
+    it('-f follows a running container and ends when it exits', async () => {
+      await createPod(skiff, busyboxPod('follow', ['sh', '-c', 'for i in 1 2 3 4 5; do echo tick-$i; sleep 0.4; done'], { restartPolicy: 'Never' }));
+      await waitForPod(skiff, 'default', 'follow', (p) => p.status?.phase === 'Running' || p.status?.phase === 'Succeeded', 60_000);
+      const started = Date.now();
+      const r = await kubectl(['logs', '-f', 'follow']);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.equal('tick-1\ntick-2\ntick-3\ntick-4\ntick-5\n');
+      expect(Date.now() - started).to.be.below(20_000);
+    });
+
+    it('answers as upstream for a missing pod, an unnamed container of a two-container pod, and no previous instance', async () => {
+      const missing = await kubectl(['logs', 'nope']);
+      expect(missing.code).to.equal(1);
+      expect(missing.stderr).to.include('pods "nope" not found');
+      const unnamed = await request(skiff, 'GET', '/api/v1/namespaces/default/pods/two/log');
+      expect(unnamed.status).to.equal(400);
+      expect((unnamed.json as { message: string }).message).to.equal('a container name must be specified for pod two, choose one of: [main side]');
+      const side = await request(skiff, 'GET', '/api/v1/namespaces/default/pods/two/log?container=side');
+      expect(side.status).to.equal(200);
+      const previous = await kubectl(['logs', 'printer', '--previous']);
+      expect(previous.code).to.equal(1);
+      expect(previous.stderr).to.include('previous terminated container "main" in pod "printer" not found');
+      const bad = await request(skiff, 'GET', '/api/v1/namespaces/default/pods/printer/log?tailLines=-1');
+      expect(bad.status).to.equal(422);
+    });
+  });
+
+  describe('kubectl exec', () => {
+    const variants: { label: string; env?: Record<string, string>; binary?: string }[] = [
+      { label: 'WebSocket v5 (kubectl 1.32)' },
+      { label: 'SPDY/3.1 (kubectl 1.32 with websockets off)', env: SPDY_ONLY },
+    ];
+    if (existsSync(KUBECTL_127)) variants.push({ label: 'SPDY/3.1 (kubectl 1.27)', binary: KUBECTL_127 });
+
+    for (const v of variants) {
+      it(`${v.label}: stdout and stderr apart, the exit code carried`, async () => {
+        const r = await kubectl(['exec', 'shell', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3'], v);
+        expect(r.stdout).to.equal('out\n');
+        expect(r.stderr).to.include('err\n');
+        expect(r.stderr).to.include('command terminated with exit code 3');
+        expect(r.code).to.equal(3);
+        const ok = await kubectl(['exec', 'shell', '--', 'cat', '/etc/hostname'], v);
+        expect(ok.code, ok.stderr).to.equal(0);
+        expect(ok.stdout).to.equal('shell\n');
+      });
+
+      it(`${v.label}: -i passes stdin through to its end`, async () => {
+        const input = 'first\nsecond\n' + 'x'.repeat(200_000) + '\n';
+        const r = await kubectl(['exec', '-i', 'shell', '--', 'sh', '-c', 'wc -c; echo done'], { ...v, input });
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.stdout.trim().split(/\s+/)).to.deep.equal([String(Buffer.byteLength(input)), 'done']);
+      });
+    }
+
+    for (const v of [{ label: 'WebSocket', env: {} }, { label: 'SPDY/3.1', env: SPDY_ONLY }]) {
+      it(`${v.label}: -it runs through a terminal (script(1) gives kubectl a pty) and carries its size (resize channel)`, async () => {
+        const cmd = `stty rows 30 cols 100; kubectl --kubeconfig ${skiff.kubeconfigPath} exec -it shell -- sh -c 'tty; echo size=$(stty size)'`;
+        const r = await new Promise<Result>((resolve) => {
+          const child = execFile('script', ['-qec', cmd, '/dev/null'], { timeout: 30_000, env: { ...process.env, ...v.env } }, (err, stdout, stderr) => {
+            children.delete(child);
+            resolve({ code: err ? 1 : 0, stdout, stderr });
+          });
+          children.add(child);
+          child.stdin?.end();
+        });
+        expect(r.code, r.stderr + r.stdout).to.equal(0);
+        expect(r.stdout).to.match(/\/dev\/pts\/\d+\r\n/);
+        expect(r.stdout).to.include('size=30 100\r\n');
+      });
+    }
+
+    it('an unknown container and a missing command are refused as upstream does', async () => {
+      const r = await kubectl(['exec', 'shell', '-c', 'nope', '--', 'true']);
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.include('container nope is not valid for pod shell');
+      const plain = await request(skiff, 'POST', '/api/v1/namespaces/default/pods/shell/exec?command=true&stdout=true');
+      expect(plain.status).to.equal(400);
+      expect((plain.json as { message: string }).message).to.equal('Upgrade request required');
+    });
+  });
+
+  describe('kubectl cp', () => {
+    it('copies a file into the pod and back out', async () => {
+      const local = join(work, 'in.txt');
+      writeFileSync(local, 'copied-in\n'.repeat(1000));
+      const up = await kubectl(['cp', local, 'shell:/tmp/in.txt']);
+      expect(up.code, up.stderr).to.equal(0);
+      const cat = await kubectl(['exec', 'shell', '--', 'md5sum', '/tmp/in.txt']);
+      expect(cat.stdout.split(' ')[0]).to.equal(await md5(local));
+      const back = join(work, 'out.txt');
+      const down = await kubectl(['cp', 'shell:/tmp/in.txt', back]);
+      expect(down.code, down.stderr).to.equal(0);
+      expect(readFileSync(back, 'utf8')).to.equal('copied-in\n'.repeat(1000));
+    });
+  });
+
+  describe('kubectl attach', () => {
+    it('streams the output of the running container until it exits', async () => {
+      await createPod(skiff, busyboxPod('ticker', ['sh', '-c', 'sleep 2; for i in 1 2 3; do echo tick-$i; sleep 0.3; done'], { restartPolicy: 'Never' }));
+      await waitForPod(skiff, 'default', 'ticker', isRunning, 60_000);
+      const r = await kubectl(['attach', 'ticker']);
+      expect(r.stdout).to.include('tick-3');
+    });
+  });
+
+  describe('kubectl port-forward', () => {
+    const variants: { label: string; env?: Record<string, string>; binary?: string }[] = [
+      { label: 'SPDY tunnelled in WebSocket (kubectl 1.32)' },
+      { label: 'SPDY/3.1 (kubectl 1.32 with websockets off)', env: SPDY_ONLY },
+    ];
+    if (existsSync(KUBECTL_127)) variants.push({ label: 'SPDY/3.1 (kubectl 1.27)', binary: KUBECTL_127 });
+
+    for (const v of variants) {
+      it(`${v.label}: HTTP through the forwarded port reaches the pod, connection after connection`, async () => {
+        const child = spawn(v.binary ?? 'kubectl', ['--kubeconfig', skiff.kubeconfigPath, '--cache-dir', join(work, 'cache'), 'port-forward', 'pod/web', ':8080'],
+          { env: { ...process.env, ...v.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        children.add(child);
+        try {
+          let out = '';
+          child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+          child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+          const port = await until('port-forward listening', () => Number(/Forwarding from 127\.0\.0\.1:(\d+)/.exec(out)?.[1]) || undefined, 20_000, 100);
+          for (let i = 0; i < 3; i++) expect(await httpGet(port)).to.equal('hello-from-pod\n');
+        } finally {
+          child.kill('SIGTERM');
+          children.delete(child);
+        }
+      });
+    }
+  });
+});
+
+function httpGet(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => { body += d.toString(); });
+      res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
+}
+
+async function md5(path: string): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  return createHash('md5').update(readFileSync(path)).digest('hex');
+}
