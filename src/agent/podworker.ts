@@ -561,7 +561,11 @@ export class PodWorker {
     for (const rec of this.init) {
       const state = rec.runtime?.state;
       if (rec.kind === 'sidecar') {
-        if (state === 'CONTAINER_RUNNING') continue;
+        if (state === 'CONTAINER_RUNNING') {
+          // What comes next waits until the sidecar has started (its startup probe succeeded).
+          if (this.probes && !this.probes.started(rec.spec, rec.runtime!.id)) return out;
+          continue;
+        }
         if (state === 'CONTAINER_EXITED' || state === 'CONTAINER_UNKNOWN') {
           if (this.restartReady(rec, now)) out.push(rec);
           continue;

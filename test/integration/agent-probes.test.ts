@@ -396,6 +396,22 @@ describe('probe manager (in-process API server, simulated runtime, exec probes)'
     expect(evs.find((e) => e.reason === 'Killing')?.message).to.equal('Container c failed startup probe, will be restarted');
   });
 
+  it('startup of a sidecar: the app containers start only once the sidecar has started', async () => {
+    let up = false;
+    sim.scriptExec({ podName: 'sidecar-1', containerName: 'proxy' }, () => ({ exitCode: up ? 0 : 1 }));
+    await create('sidecar-1', {}, { initContainers: [{ name: 'proxy', image: 'busybox:1.36', restartPolicy: 'Always', startupProbe: { ...exec(['up']), failureThreshold: 100 } }] });
+    await until('sidecar running', () => sim.findContainers({ podName: 'sidecar-1', containerName: 'proxy' }).some((c) => c.state === 'CONTAINER_RUNNING'), 10_000, 50);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sim.findContainers({ podName: 'sidecar-1', containerName: 'c' }), 'the app container waits').to.deep.equal([]);
+    const waiting = await getPod('sidecar-1');
+    expect(waiting.status?.phase).to.equal('Pending');
+    expect(waiting.status?.initContainerStatuses?.[0]).to.include({ started: false, ready: false });
+    up = true;
+    const p = await podWhere('sidecar-1', 'Ready', (x) => condition(x, 'Ready')?.status === 'True');
+    expect(p.status?.initContainerStatuses?.[0]).to.include({ started: true, ready: true });
+    expect(p.status?.containerStatuses?.[0]?.state?.running).to.be.an('object');
+  });
+
   it('successThreshold: readiness needs that many successes in a row', async () => {
     const ran: number[] = [];
     sim.scriptExec({ podName: 'ready-3' }, () => { ran.push(Date.now()); return { exitCode: 0 }; });

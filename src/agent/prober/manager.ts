@@ -109,13 +109,18 @@ export class PodProbes implements ProbeWorkerOwner {
    */
   containerStatus(container: Container, containerId: string, running: boolean): { started: boolean; ready: boolean } {
     if (!running) return { started: false, ready: false };
-    const startup = this.startup.get(containerId);
-    const started = startup !== undefined ? startup === 'Success' : !this.workers.has(workerKey(container.name, 'Startup'));
+    const started = this.started(container, containerId);
     if (!started) return { started, ready: false };
     if (this.readiness.get(containerId) === 'Success') return { started, ready: true };
     const w = this.workers.get(workerKey(container.name, 'Readiness'));
     w?.trigger();
     return { started, ready: w === undefined };
+  }
+
+  /** Whether the running container has started: its startup probe succeeded, or it has none. */
+  started(container: Container, containerId: string): boolean {
+    const startup = this.startup.get(containerId);
+    return startup !== undefined ? startup === 'Success' : !this.workers.has(workerKey(container.name, 'Startup'));
   }
 
   /** Which probe the container failed so that it must be killed (liveness first, as upstream checks). */
