@@ -320,12 +320,21 @@ describe('node agent: from pod spec to container config (simulated runtime, real
       const cfg = volumeDir(p, 'configmap', 'cfg');
       const before = await readlink(join(cfg, '..data'));
       await client.update(configmaps, NS, 'vol-cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vol-cm' }, data: { 'app.conf': 'port=8080', added: 'a' } });
-      await until(async () => ((await readFile(join(cfg, 'app.conf'), 'utf8')) === 'port=8080' ? true : undefined), 20_000, 'configMap volume updated');
+      // The swap is one rename; the writer then links new keys, unlinks old ones and removes the old directory.
+      const settled = async () => (await readFile(join(cfg, 'app.conf'), 'utf8')) === 'port=8080' && !(await lstat(join(cfg, before)).then(() => true, () => false));
+      await until(async () => ((await settled()) ? true : undefined), 20_000, 'configMap volume updated');
       expect(await readlink(join(cfg, '..data'))).to.not.equal(before);
       expect(await readFile(join(cfg, 'added'), 'utf8')).to.equal('a');
       expect(await lstat(join(cfg, 'other')).catch(() => undefined)).to.equal(undefined);
       expect(await lstat(join(cfg, before)).catch(() => undefined)).to.equal(undefined);
       expect(await readFile(join(volumeDir(p, 'projected', 'all'), 'conf'), 'utf8')).to.equal('port=8080');
+    });
+
+    it('rewrites downwardAPI files when the pod\'s labels change', async () => {
+      const p = await getPod('vols');
+      await client.patch(pods, NS, 'vols', 'merge', { metadata: { labels: { tier: 'back' } } });
+      const labels = join(volumeDir(p, 'downward-api', 'info'), 'labels');
+      await until(async () => ((await readFile(labels, 'utf8')) === 'app="x"\ntier="back"' ? true : undefined), 5000, 'labels file updated');
     });
 
     it('removes the pod directory (volumes, hosts file) and its logs when the pod is deleted', async () => {
