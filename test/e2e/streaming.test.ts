@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WebSocket } from 'ws';
 import type { Skiff } from '../../src/skiff.ts';
 import { request, until } from '../helpers.ts';
 import { BUSYBOX, busyboxPod, createPod, describeRealRuntime, isRunning, SLEEP_FOREVER, startRealSkiff, waitForPod } from './runtime-harness.ts';
@@ -146,6 +147,29 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
       });
     }
 
+    for (const protocol of ['v4.channel.k8s.io', 'v4.base64.channel.k8s.io']) {
+      it(`WebSocket ${protocol} (what other clients use): channels 1 and 2 out, the exit status on channel 3`, async () => {
+        const q = new URLSearchParams([['command', 'sh'], ['command', '-c'], ['command', 'echo out; echo err >&2; exit 7'], ['stdout', 'true'], ['stderr', 'true']]);
+        const ws = new WebSocket(`wss://127.0.0.1:${skiff.port}/api/v1/namespaces/default/pods/shell/exec?${q}`, [protocol], {
+          ca: skiff.credentials.caPem, cert: skiff.credentials.certPem, key: skiff.credentials.keyPem,
+        });
+        const channels: Record<number, string> = {};
+        ws.on('message', (m: Buffer, isBinary: boolean) => {
+          const [ch, payload] = isBinary ? [m[0]!, m.subarray(1)] : [m[0]! - 0x30, Buffer.from(m.subarray(1).toString(), 'base64')];
+          channels[ch] = (channels[ch] ?? '') + payload.toString();
+        });
+        const code = await new Promise<number>((resolve, reject) => { ws.on('close', resolve); ws.on('error', reject); });
+        expect(ws.protocol).to.equal(protocol);
+        expect(code).to.equal(1000);
+        expect(channels[1]).to.equal('out\n');
+        expect(channels[2]).to.equal('err\n');
+        const status = JSON.parse(channels[3]!) as { status: string; reason: string; details: { causes: { reason: string; message: string }[] } };
+        expect(status.status).to.equal('Failure');
+        expect(status.reason).to.equal('NonZeroExitCode');
+        expect(status.details.causes).to.deep.include({ reason: 'ExitCode', message: '7' });
+      });
+    }
+
     it('an unknown container and a missing command are refused as upstream does', async () => {
       const r = await kubectl(['exec', 'shell', '-c', 'nope', '--', 'true']);
       expect(r.code).to.equal(1);
@@ -172,6 +196,20 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
   });
 
   describe('kubectl attach', () => {
+    for (const v of [{ label: 'WebSocket', env: {} }, { label: 'SPDY/3.1', env: SPDY_ONLY }]) {
+      it(`${v.label}: -i feeds the container's stdin (stdin: true, stdinOnce) and shows its output`, async () => {
+        const name = `reader-${v.label === 'WebSocket' ? 'ws' : 'spdy'}`;
+        const pod = busyboxPod(name, ['sh', '-c', 'read line; echo got-$line'], { restartPolicy: 'Never' });
+        Object.assign(pod.spec!.containers[0]!, { stdin: true, stdinOnce: true });
+        await createPod(skiff, pod);
+        await waitForPod(skiff, 'default', name, isRunning, 60_000);
+        const r = await kubectl(['attach', '-i', name], { input: 'hello\n', env: v.env });
+        expect(r.stdout, r.stderr).to.include('got-hello');
+        const done = await waitForPod(skiff, 'default', name, (p) => p.status?.phase === 'Succeeded', 30_000);
+        expect(done.status?.phase).to.equal('Succeeded');
+      });
+    }
+
     it('streams the output of the running container until it exits', async () => {
       await createPod(skiff, busyboxPod('ticker', ['sh', '-c', 'sleep 2; for i in 1 2 3; do echo tick-$i; sleep 0.3; done'], { restartPolicy: 'Never' }));
       await waitForPod(skiff, 'default', 'ticker', isRunning, 60_000);
