@@ -412,6 +412,30 @@ describe('probe manager (in-process API server, simulated runtime, exec probes)'
     expect(p.status?.containerStatuses?.[0]?.state?.running).to.be.an('object');
   });
 
+  it('initialDelaySeconds: no probe runs until the container has run that long', async () => {
+    const ran: number[] = [];
+    sim.scriptExec({ podName: 'delay-1' }, () => { ran.push(Date.now()); return { exitCode: 0 }; });
+    await create('delay-1', { readinessProbe: { ...exec(['ok']), initialDelaySeconds: 2 } });
+    const running = await podWhere('delay-1', 'running', (x) => x.status?.containerStatuses?.[0]?.state?.running !== undefined);
+    const startedAt = Date.parse(running.status?.containerStatuses?.[0]?.state?.running?.startedAt ?? '');
+    await podWhere('delay-1', 'Ready', (x) => condition(x, 'Ready')?.status === 'True');
+    // startedAt has whole seconds: the first probe comes at least 2 s after it, less its rounding.
+    expect(ran[0] - startedAt).to.be.at.least(2000);
+  });
+
+  it('failureThreshold: failures that do not reach it in a row restart nothing', async () => {
+    let n = 0;
+    sim.scriptExec({ podName: 'live-3' }, () => ({ exitCode: n++ % 3 === 2 ? 0 : 1, stdout: 'flaky' }));
+    await create('live-3', { livenessProbe: { ...exec(['alive']), failureThreshold: 3 } });
+    await podWhere('live-3', 'running', (x) => x.status?.containerStatuses?.[0]?.state?.running !== undefined);
+    await until('several probes', () => n >= 6, 15_000, 50);
+    const p = await getPod('live-3');
+    expect(p.status?.containerStatuses?.[0]?.restartCount).to.equal(0);
+    const reasons = (await eventsOf('live-3')).map((e) => e.reason);
+    expect(reasons).to.include('Unhealthy');
+    expect(reasons).to.not.include('Killing');
+  });
+
   it('successThreshold: readiness needs that many successes in a row', async () => {
     const ran: number[] = [];
     sim.scriptExec({ podName: 'ready-3' }, () => { ran.push(Date.now()); return { exitCode: 0 }; });
