@@ -416,7 +416,8 @@ export class PodWorker {
     const dir = this.podDir;
     if (!dir) return;
     await mkdir(dir, { recursive: true });
-    const content = hostsFileContent(this.pod, this.podIP ? [this.podIP] : [], this.clusterDomain, this.pod.spec?.hostNetwork ? readHostFile('/etc/hosts') : '');
+    const ip = this.pod.spec?.hostNetwork ? this.deps.hostIP : this.podIP;
+    const content = hostsFileContent(this.pod, ip ? [ip] : [], this.clusterDomain, this.pod.spec?.hostNetwork ? readHostFile('/etc/hosts') : '');
     await writeFile(join(dir, 'etc-hosts'), content, { mode: 0o644 });
   }
 
@@ -697,7 +698,8 @@ export class PodWorker {
     if (!dir || !this.volumes) return undefined;
     const c = rec.spec;
     const mounts = await this.volumes.containerMounts(c, env);
-    if (this.podIP && !mounts.some((x) => x.containerPath === '/etc/hosts')) {
+    // The kubelet mounts it once the pod has IPs; a hostNetwork pod has the node's.
+    if ((this.podIP || this.pod.spec?.hostNetwork) && !mounts.some((x) => x.containerPath === '/etc/hosts')) {
       mounts.push({ containerPath: '/etc/hosts', hostPath: join(dir, 'etc-hosts'), readonly: false, propagation: 'PROPAGATION_PRIVATE' });
     }
     const path = c.terminationMessagePath ?? DEFAULT_TERMINATION_MESSAGE_PATH;

@@ -249,6 +249,9 @@ describe('node agent: from pod spec to container config (simulated runtime, real
       expect(s.linux?.securityContext?.namespaceOptions).to.deep.equal({ network: 2, pid: 1, ipc: 0 });
       expect(s.dnsConfig?.options).to.not.include('ndots:5');
       expect(runtime.containerOf('hostnet', 'app')!.linux?.resources?.oomScoreAdj).to.equal(-997);
+      const hosts = join(root, 'pods', p.metadata.uid!, 'etc-hosts');
+      expect(runtime.containerOf('hostnet', 'app')!.mounts).to.deep.include({ containerPath: '/etc/hosts', hostPath: hosts, readonly: false, propagation: 'PROPAGATION_PRIVATE' });
+      expect(await readFile(hosts, 'utf8')).to.match(/^# Kubernetes-managed hosts file \(host network\)\.\n/);
     });
   });
 
