@@ -60,6 +60,14 @@ describe('lifecycle hook handlers', function () {
     expect(seen).to.have.length(count);
   });
 
+  it('an HTTPS hook answered by a plain HTTP server is retried over HTTP (LifecycleHTTPFallback)', async () => {
+    seen.length = 0;
+    recorded.length = 0;
+    expect(await runLifecycleHandler(ctx, container, 'id', { httpGet: { path: '/tls', port, scheme: 'HTTPS' } }, 1000)).to.equal(undefined);
+    expect(seen.map((s) => s.path)).to.deep.equal(['/tls']);
+    expect(recorded).to.deep.equal([`LifecycleHTTPFallback: request to HTTPS lifecycle hook 127.0.0.1:${port} got HTTP response, retry with HTTP succeeded`]);
+  });
+
   it('sleep waits its seconds, and ends early (failing) when the grace period runs out', async () => {
     const t0 = Date.now();
     expect(await runLifecycleHandler(ctx, container, 'id', { sleep: { seconds: 1 } }, 1000)).to.equal(undefined);

@@ -6,8 +6,13 @@
 // the kubelet's events, and the startup probe holding the others back.
 
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { startSkiff, type Skiff } from '../../src/index.ts';
 import { RestClient, resource, type ClientConfig } from '../../src/client/rest.ts';
@@ -24,12 +29,12 @@ const events = resource('events');
 
 interface CoreEvent { reason: string; message: string; type: string; involvedObject: { name: string; fieldPath?: string; kind: string } }
 
-function listen(server: http.Server | net.Server): Promise<number> {
+function listen(server: http.Server | https.Server | net.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
 }
 
-const close = (server: http.Server | net.Server): Promise<void> => new Promise((resolve) => {
-  if (server instanceof http.Server) server.closeAllConnections();
+const close = (server: http.Server | https.Server | net.Server): Promise<void> => new Promise((resolve) => {
+  if (server instanceof http.Server || server instanceof https.Server) server.closeAllConnections();
   server.close(() => resolve());
 });
 
@@ -125,6 +130,27 @@ describe('probe handlers (real servers on loopback)', function () {
       const req = requestForHTTPGetAction({ path: '/', port: p }, container, '127.0.0.1', 'probe');
       const answer = httpProbeAnswer(await httpGet(req, 1000));
       expect(answer).to.deep.equal({ result: 'Failure', output: `Get "http://127.0.0.1:${p}/": dial tcp 127.0.0.1:${p}: connect: connection refused` });
+    });
+  });
+
+  describe('httpGet over HTTPS', () => {
+    let dir: string;
+    let server: https.Server;
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'h4-probe-tls-'));
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=probe-test',
+        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('secure'));
+    });
+    after(async () => {
+      await close(server);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('does not verify the server\'s certificate, as upstream', async () => {
+      const port = await listen(server);
+      const req = requestForHTTPGetAction({ path: '/', port, scheme: 'HTTPS' }, { name: 'c' }, '127.0.0.1', 'probe');
+      expect(httpProbeAnswer(await httpGet(req, 1000))).to.deep.equal({ result: 'Success', output: 'secure' });
     });
   });
 

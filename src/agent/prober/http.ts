@@ -98,7 +98,11 @@ export async function httpGet(req: HTTPGetRequest, timeoutMs: number): Promise<H
       } catch (e) {
         if (controller.signal.aborted) return { error: `Get "${url.href}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` };
         const err = e as NodeJS.ErrnoException;
-        return { error: goError(url, err), httpResponseToHTTPS: url.protocol === 'https:' && /wrong version number|packet length too long/i.test(err.message) };
+        // TLS spoken to a plain HTTP server: Go's client says so in these words.
+        if (url.protocol === 'https:' && /wrong version number|packet length too long/i.test(err.message)) {
+          return { error: `Get "${url.href}": http: server gave HTTP response to HTTPS client`, httpResponseToHTTPS: true };
+        }
+        return { error: goError(url, err) };
       }
       if (!REDIRECT_CODES.has(res.statusCode) || !res.location) return res;
       const next = new URL(res.location, url);
