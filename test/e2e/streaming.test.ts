@@ -45,7 +45,9 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
     const two = busyboxPod('two', SLEEP_FOREVER);
     two.spec!.containers.push({ name: 'side', image: BUSYBOX, command: SLEEP_FOREVER });
     await Promise.all([
-      createPod(skiff, busyboxPod('printer', ['sh', '-c', 'echo line-1; echo line-2 >&2; echo line-3; trap "exit 0" TERM; sleep 3600 & wait'])),
+      // containerd copies stdout and stderr in separate goroutines: lines of the two streams written at
+      // the same instant may land in either order, so they are spaced out.
+      createPod(skiff, busyboxPod('printer', ['sh', '-c', 'echo line-1; sleep 0.2; echo line-2 >&2; sleep 0.2; echo line-3; trap "exit 0" TERM; sleep 3600 & wait'])),
       createPod(skiff, busyboxPod('shell', SLEEP_FOREVER)),
       createPod(skiff, web),
       createPod(skiff, two),

@@ -7,7 +7,7 @@
 import https from 'node:https';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { StatusError, badRequest, fieldInvalid, invalid, methodNotAllowed, toStatusError } from '../errors.ts';
 import type { ResourceRequest } from '../requestinfo.ts';
 import type { GenericRegistry } from '../../registry/generic.ts';
@@ -267,7 +267,7 @@ async function upgrade(sc: StreamingContext, req: http.IncomingMessage, socket: 
     const list = (offered ?? '').split(',').map((s) => s.trim());
     if (!list.includes(PORT_FORWARD_WS_PROTOCOL)) throw badRequest(`port-forward over WebSocket needs the subprotocol ${PORT_FORWARD_WS_PROTOCOL}`);
     const result = await dialAgent(url, 'POST', { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': PORT_FORWARD_PROTOCOL, 'Content-Length': '0' }, tls);
-    acceptWebSocket(req, socket, head, PORT_FORWARD_WS_PROTOCOL, (ws) => tunnel(ws, result.socket, result.head), result.socket);
+    await acceptWebSocket(req, socket, head, PORT_FORWARD_WS_PROTOCOL, (ws) => tunnel(ws, result.socket, result.head), result.socket);
     return;
   }
   const protocol = negotiateWsProtocol(offered);
@@ -276,7 +276,7 @@ async function upgrade(sc: StreamingContext, req: http.IncomingMessage, socket: 
   const streams = await openRemoteCommand(result.socket, result.head, opts).catch((e: unknown) => {
     throw badRequest(`unable to start the ${sub} session: ${(e as Error).message}`);
   });
-  acceptWebSocket(req, socket, head, protocol, (ws) => bridgeWebSocket(ws, protocol, streams), result.socket);
+  await acceptWebSocket(req, socket, head, protocol, (ws) => bridgeWebSocket(ws, protocol, streams), result.socket);
 }
 
 async function dialAgent(url: URL, method: string, headers: Record<string, string | string[]>, tls: KubeletCredentials): Promise<Extract<UpgradeResult, { upgraded: true }>> {
@@ -291,8 +291,12 @@ async function dialAgent(url: URL, method: string, headers: Record<string, strin
   return result;
 }
 
-function acceptWebSocket(req: http.IncomingMessage, socket: Duplex, head: Buffer, protocol: string, onOpen: (ws: WebSocket) => void, upstream: Duplex): void {
-  const server = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, handleProtocols: () => protocol });
+/** ws is loaded on the first WebSocket session, not at API server start. */
+let wsModule: Promise<{ WebSocketServer: typeof WebSocketServer }> | undefined;
+
+async function acceptWebSocket(req: http.IncomingMessage, socket: Duplex, head: Buffer, protocol: string, onOpen: (ws: WebSocket) => void, upstream: Duplex): Promise<void> {
+  const { WebSocketServer: Server } = await (wsModule ??= import('ws'));
+  const server = new Server({ noServer: true, perMessageDeflate: false, clientTracking: false, handleProtocols: () => protocol });
   socket.on('close', () => upstream.destroy());
   server.handleUpgrade(req, socket, head, (ws) => onOpen(ws));
 }
