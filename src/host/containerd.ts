@@ -146,7 +146,8 @@ function isOurContainerd(pid: number, config: string): boolean {
   }
 }
 
-const alive = (pid: number): boolean => {
+/** Whether a process is running (a zombie is not). */
+export const alive = (pid: number): boolean => {
   try {
     return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {

@@ -8,14 +8,19 @@ import { CriRuntime } from '../agent/cri/runtime.ts';
 import { podCgroupParent, removePodCgroup, removePodCgroupRoot } from '../agent/podcgroups.ts';
 import { removeRuntimePods } from '../agent/runtimepod.ts';
 import type { Logger } from '../log.ts';
-import { startContainerd, type Containerd } from './containerd.ts';
+import { alive, startContainerd, type Containerd, type ContainerdOptions } from './containerd.ts';
 import { setupPodNetwork, type PodNetwork } from './network.ts';
 
-/** The registry and image publishing side (src/host/registry.ts). */
-interface Registry { address: string; pid: number; stop(): Promise<void> }
-interface RegistryModule {
-  startRegistry(o: { dataDir: string; port: number; log?: Logger }): Promise<Registry>;
-  publishLocalImages(o: { dataDir: string; registry: string; log?: Logger }): Promise<{ sandboxImage: string; images: string[] }>;
+/** The registry (./registry.ts) and the image publisher (../images/publish.ts), loaded when a real node starts. */
+interface RegistryHandle { address: string; pid: number; stop(): Promise<void> }
+interface ImageModules {
+  startRegistry(o: { dataDir: string; port?: number; log?: (m: string) => void }): Promise<RegistryHandle>;
+  publishLocalImages(o: { dataDir: string; registry: string; log?: (m: string) => void }): Promise<{ sandboxImage: string; images: string[] }>;
+}
+
+async function imageModules(): Promise<ImageModules> {
+  const [registry, publish] = ['./registry.ts', '../images/publish.ts'];
+  return { ...(await import(registry)), ...(await import(publish)) } as ImageModules;
 }
 
 export interface NodeRuntimeOptions {
@@ -32,8 +37,9 @@ export interface NodeRuntimeOptions {
 export interface NodeRuntime {
   runtime: CriRuntime;
   network: PodNetwork;
+  /** The running containerd (a new one after it died and was started again). */
   containerd: Containerd;
-  registry: Registry;
+  registry: RegistryHandle;
   /** The node's pod CIDR (the network instance's subnet). */
   podCIDR: string;
   /** The kubelet root dir: DIR/kubelet. */
@@ -44,12 +50,6 @@ export interface NodeRuntime {
   destroy(): Promise<void>;
 }
 
-async function loadRegistryModule(): Promise<RegistryModule> {
-  // Imported by name at run time: the registry module is built alongside this one.
-  const path = './registry.ts';
-  return (await import(path)) as RegistryModule;
-}
-
 export async function startNodeRuntime(options: NodeRuntimeOptions): Promise<NodeRuntime> {
   const { dataDir, log } = options;
   const undo: (() => Promise<void>)[] = [];
@@ -57,23 +57,41 @@ export async function startNodeRuntime(options: NodeRuntimeOptions): Promise<Nod
   try {
     const network = await setupPodNetwork({ dataDir, instance: options.networkInstance, log: log?.child('network') });
     undo.push(() => network.teardown());
-    const registries = await loadRegistryModule();
-    const registry = await registries.startRegistry({ dataDir, port: options.registryPort ?? 0, log: log?.child('registry') });
+    const { startRegistry, publishLocalImages } = await imageModules();
+    const registryLog = log?.child('registry');
+    const registry = await startRegistry({ dataDir, port: options.registryPort ?? 0, log: (m) => registryLog?.info(m) });
     undo.push(() => registry.stop());
-    const { sandboxImage } = await registries.publishLocalImages({ dataDir, registry: registry.address, log: log?.child('images') });
-    const containerd = await startContainerd({
+    const imagesLog = log?.child('images');
+    const { sandboxImage } = await publishLocalImages({ dataDir, registry: registry.address, log: (m) => imagesLog?.info(m) });
+    const containerdOptions: ContainerdOptions = {
       dataDir, sandboxImage, registry: registry.address, upstreamFallback: options.upstreamFallback, log: log?.child('containerd'),
-    });
+    };
+    let containerd = await startContainerd(containerdOptions);
     const runtime = new CriRuntime({ endpoint: containerd.socket, log: log?.child('cri') });
     let stopped: Promise<void> | undefined;
     let destroyed: Promise<void> | undefined;
+    // containerd is this node's to keep running (systemd's job on a kubelet host): started again
+    // when it dies, and the pods' shims, which outlive it, are found again by the new one.
+    let restarting: Promise<void> | undefined;
+    const watchdog = setInterval(() => {
+      if (stopped || restarting || alive(containerd.pid)) return;
+      log?.warn('containerd exited: starting it again', { pid: containerd.pid });
+      restarting = startContainerd(containerdOptions)
+        .then((c) => { containerd = c; })
+        .catch((e: unknown) => log?.error('starting containerd again failed', { error: (e as Error).message }))
+        .finally(() => { restarting = undefined; });
+    }, 1000);
+    watchdog.unref();
     const stop = () => (stopped ??= (async () => {
+      clearInterval(watchdog);
+      await restarting;
       runtime.close();
       await containerd.stop();
       await registry.stop();
     })());
     return {
-      runtime, network, containerd, registry, podCIDR: network.podCIDR, rootDir: join(dataDir, 'kubelet'),
+      runtime, network, registry, podCIDR: network.podCIDR, rootDir: join(dataDir, 'kubelet'),
+      get containerd() { return containerd; },
       stop,
       destroy: () => (destroyed ??= (async () => {
         try {
