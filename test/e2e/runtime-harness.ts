@@ -10,7 +10,6 @@
 //
 // Tests using it need Linux and root (describeRealRuntime skips them elsewhere).
 
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { CriRuntime } from '../../src/agent/cri/runtime.ts';
 import type { Pod } from '../../src/agent/types.ts';
@@ -19,7 +18,7 @@ import { startSkiff, type Skiff, type SkiffOptions } from '../../src/skiff.ts';
 import { request, until } from '../helpers.ts';
 
 /** Images Skiff builds and publishes to the node's registry, by the names pods use. */
-export const BUSYBOX = 'busybox:1.35';
+export const BUSYBOX = 'busybox:1.36';
 
 /** Whether this machine can run the real runtime (Linux, root, containerd installed). */
 export const realRuntimeAvailable = (): boolean =>
@@ -86,18 +85,4 @@ export const isRunning = (p: Pod): boolean => p.status?.phase === 'Running' && (
 /** Waits until the pod is gone from the API. */
 export function waitForPodGone(skiff: Skiff, namespace: string, name: string, timeoutMs = 60_000): Promise<true> {
   return until(`pod ${namespace}/${name} gone`, async () => (await getPod(skiff, namespace, name)) === undefined || undefined, timeoutMs, 200);
-}
-
-/** What a Skiff's real node holds on the host, to check nothing is left after close(). */
-export interface HostFootprint { bridges: string[]; rules: string[]; containerdPid?: number }
-
-export function hostFootprint(skiff: Skiff, bridge: string): HostFootprint {
-  const links = JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as { ifname: string }[];
-  const rules = execFileSync('ip', ['rule', 'show'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`iif ${bridge} `) || l.endsWith(`iif ${bridge}`));
-  let containerdPid: number | undefined;
-  try {
-    const pid = Number(execFileSync('cat', [containerdPaths(skiff.dataDir).pidFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    if (pid > 0 && existsSync(`/proc/${pid}`)) containerdPid = pid;
-  } catch { /* no pid file: not running */ }
-  return { bridges: links.map((l) => l.ifname).filter((n) => n === bridge), rules, containerdPid };
 }
