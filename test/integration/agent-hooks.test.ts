@@ -172,7 +172,7 @@ describe('lifecycle hooks in the pod lifecycle (in-process API server, simulated
     expect(calls.map((c) => c.cmd)).to.deep.equal(['drain --now']);
     // The container was stopped only once the hook had finished.
     expect(stoppedAt.get(container.id)).to.be.at.least(calls[0].at + 600);
-    const killing = (await eventsOf('pre-stop')).find((e) => e.reason === 'Killing');
+    const killing = await until('Killing event', async () => (await eventsOf('pre-stop')).find((e) => e.reason === 'Killing'));
     expect(killing?.message).to.equal('Stopping container c');
   });
 
@@ -182,7 +182,7 @@ describe('lifecycle hooks in the pod lifecycle (in-process API server, simulated
     await podWhere('pre-fail', 'running', (x) => x.status?.containerStatuses?.[0]?.state?.running !== undefined);
     await client.delete(pods, 'default', 'pre-fail');
     await gone('pre-fail');
-    const failed = (await eventsOf('pre-fail')).find((e) => e.reason === 'FailedPreStopHook');
+    const failed = await until('FailedPreStopHook event', async () => (await eventsOf('pre-fail')).find((e) => e.reason === 'FailedPreStopHook'));
     expect(failed).to.include({ type: 'Warning', message: `Exec lifecycle hook ([drain]) for Container "c" in Pod "pre-fail_default(${created.metadata.uid})" failed - error: command 'drain' exited with 3: no drain, message: "no drain"` });
   });
 

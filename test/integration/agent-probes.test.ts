@@ -417,7 +417,11 @@ describe('probe manager (in-process API server, simulated runtime, exec probes)'
     sim.scriptExec({ podName: 'startup-2' }, { exitCode: 1, stdout: 'no' });
     await create('startup-2', { startupProbe: exec(['started']) });
     await podWhere('startup-2', 'restarted', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1);
-    const evs = await eventsOf('startup-2');
+    // Events are written in the background: wait for them.
+    const evs = await until('Unhealthy and Killing events', async () => {
+      const e = await eventsOf('startup-2');
+      return e.some((x) => x.reason === 'Killing') && e.some((x) => x.reason === 'Unhealthy') ? e : undefined;
+    });
     expect(evs.find((e) => e.reason === 'Unhealthy')?.message).to.equal('Startup probe failed: no');
     expect(evs.find((e) => e.reason === 'Killing')?.message).to.equal('Container c failed startup probe, will be restarted');
   });
@@ -457,8 +461,7 @@ describe('probe manager (in-process API server, simulated runtime, exec probes)'
     await until('several probes', () => n >= 6, 15_000, 50);
     const p = await getPod('live-3');
     expect(p.status?.containerStatuses?.[0]?.restartCount).to.equal(0);
-    const reasons = (await eventsOf('live-3')).map((e) => e.reason);
-    expect(reasons).to.include('Unhealthy');
+    const reasons = await until('Unhealthy event', async () => { const r = (await eventsOf('live-3')).map((e) => e.reason); return r.includes('Unhealthy') ? r : undefined; });
     expect(reasons).to.not.include('Killing');
   });
 
