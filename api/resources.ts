@@ -59,6 +59,7 @@ const rows: Row[] = [
       { name: 'exec', kind: { group: '', version: 'v1', kind: 'PodExecOptions' }, verbs: ['create', 'get'] },
       { name: 'attach', kind: { group: '', version: 'v1', kind: 'PodAttachOptions' }, verbs: ['create', 'get'] },
       { name: 'portforward', kind: { group: '', version: 'v1', kind: 'PodPortForwardOptions' }, verbs: ['create', 'get'] },
+      { name: 'proxy', kind: { group: '', version: 'v1', kind: 'PodProxyOptions' }, verbs: ['create', 'delete', 'get', 'patch', 'update'] },
     ] },
   { kind: 'PodTemplate', plural: 'podtemplates' },
   { kind: 'ReplicationController', plural: 'replicationcontrollers', short: ['rc'], categories: ['all'], status: true, scale: true },

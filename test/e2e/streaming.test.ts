@@ -245,6 +245,18 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
       });
     }
   });
+  describe('pods/proxy', () => {
+    it('proxies HTTP to the pod (kubectl get --raw …/pods/web:8080/proxy/)', async () => {
+      const r = await kubectl(['get', '--raw', '/api/v1/namespaces/default/pods/web:8080/proxy/index.html']);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.equal('hello-from-pod\n');
+      const missing = await request(skiff, 'GET', '/api/v1/namespaces/default/pods/web:8080/proxy/nope.html');
+      expect(missing.status).to.equal(404);
+      const closed = await request(skiff, 'GET', '/api/v1/namespaces/default/pods/web:9/proxy/');
+      expect(closed.status).to.equal(503);
+      expect((closed.json as { message: string }).message).to.match(/^error trying to reach service: .*ECONNREFUSED/);
+    });
+  });
 });
 
 function httpGet(port: number): Promise<string> {

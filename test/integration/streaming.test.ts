@@ -65,10 +65,10 @@ describe('streaming subresources on the API server', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('lists log, exec, attach and portforward under pods in discovery', async () => {
+  it('lists log, exec, attach, portforward and proxy under pods in discovery', async () => {
     const r = await request(skiff, 'GET', '/api/v1');
     const names = (r.json as { resources: { name: string; verbs: string[] }[] }).resources.filter((x) => x.name.startsWith('pods/')).map((x) => x.name);
-    expect(names).to.include.members(['pods/log', 'pods/exec', 'pods/attach', 'pods/portforward']);
+    expect(names).to.include.members(['pods/log', 'pods/exec', 'pods/attach', 'pods/portforward', 'pods/proxy']);
   });
 
   const cases: { name: string; path: string; code: number; reason: string; message?: string | RegExp }[] = [
@@ -119,6 +119,20 @@ describe('streaming subresources on the API server', function () {
       const s = JSON.parse(r.body) as Status;
       expect(s.kind).to.equal('Status');
       expect(s.message).to.match(u.message);
+    });
+  }
+
+  const proxies: { path: string; code: number; message: RegExp }[] = [
+    { path: '/api/v1/namespaces/default/pods/one/proxy/', code: 400, message: /simulated node/ },
+    { path: '/api/v1/namespaces/default/pods/nope:80/proxy/', code: 404, message: /pods "nope" not found/ },
+    { path: '/api/v1/namespaces/default/pods/one:http/proxy/', code: 400, message: /named ports are not supported/ },
+    { path: '/api/v1/namespaces/default/pods/ftp:one:21/proxy/', code: 400, message: /invalid request/ },
+  ];
+  for (const p of proxies) {
+    it(`pods/proxy ${p.path}: ${p.code}`, async () => {
+      const r = await request(skiff, 'GET', p.path);
+      expect(r.status, r.text).to.equal(p.code);
+      expect((r.json as Status).message).to.match(p.message);
     });
   }
 
