@@ -154,6 +154,8 @@ export class PodWorker {
   private readonly volumes: PodVolumes | undefined;
   private volumeRetryMs = VOLUME_RETRY_MS;
   private volumeErrors = '';
+  /** Stops the watches on the ConfigMaps and Secrets the pod's volumes show. */
+  private unwatchObjects: (() => void) | undefined;
 
   constructor(pod: Pod, private readonly deps: PodWorkerDeps) {
     this.pod = pod;
@@ -244,6 +246,7 @@ export class PodWorker {
     this.stopped = true;
     clearTimeout(this.timer);
     this.probes?.stop();
+    this.stopWatchingObjects();
   }
 
   /** Runs a sync now, or once more after the current one. */
@@ -343,6 +346,7 @@ export class PodWorker {
   /** WaitForAttachAndMount: the pod's volumes are set up (or refreshed) before its sandbox and containers. */
   private async mountVolumes(): Promise<boolean> {
     if (!this.volumes) return true;
+    if (!this.stopped) this.unwatchObjects ??= this.watchVolumeObjects();
     const errors = await this.volumes.setUp(this.pod);
     if (errors.length === 0) {
       this.volumeRetryMs = VOLUME_RETRY_MS;
@@ -440,6 +444,31 @@ export class PodWorker {
     }
   }
 
+  /** A change to a ConfigMap or Secret a volume shows syncs the pod at once (the watch-based manager). */
+  private watchVolumeObjects(): () => void {
+    const objects = podObjectsFor(this.deps.client);
+    const ns = this.pod.metadata.namespace ?? 'default';
+    const refs = new Set<string>();
+    for (const v of this.pod.spec?.volumes ?? []) {
+      if (v.configMap?.name) refs.add(`configmaps/${v.configMap.name}`);
+      if (v.secret?.secretName) refs.add(`secrets/${v.secret.secretName}`);
+      for (const src of v.projected?.sources ?? []) {
+        if (src.configMap?.name) refs.add(`configmaps/${src.configMap.name}`);
+        if (src.secret?.name) refs.add(`secrets/${src.secret.name}`);
+      }
+    }
+    const stops = [...refs].map((ref) => {
+      const [kind, name] = ref.split('/') as ['configmaps' | 'secrets', string];
+      return objects.watch(kind, ns, name, () => this.kick());
+    });
+    return () => { for (const stop of stops) stop(); };
+  }
+
+  private stopWatchingObjects(): void {
+    this.unwatchObjects?.();
+    this.unwatchObjects = undefined;
+  }
+
   private async releaseSandbox(): Promise<void> {
     const s = this.sandbox;
     if (!s) return;
@@ -449,6 +478,7 @@ export class PodWorker {
     await rt.stopPodSandbox(s.id).catch(() => undefined);
     await rt.removePodSandbox(s.id).catch(() => undefined);
     // A pod that will run nothing more keeps no volumes (its logs and termination messages stay).
+    this.stopWatchingObjects();
     await this.volumes?.tearDownVolumes().catch((e: unknown) => this.deps.log.warn('tearing down volumes failed', { pod: podDescription(this.pod), error: (e as Error).message }));
   }
 

@@ -340,6 +340,18 @@ describe('node agent: from pod spec to container config (simulated runtime, real
       await until(async () => ((await readFile(labels, 'utf8')) === 'app="x"\ntier="back"' ? true : undefined), 5000, 'labels file updated');
     });
 
+    it('mounts a missing optional ConfigMap as an empty volume that fills in when it is created and empties when it is deleted', async () => {
+      const p = await createPod('optcm', { containers: [{ name: 'app', image: 'busybox:1.35', volumeMounts: [{ name: 'o', mountPath: '/o' }] }], volumes: [{ name: 'o', configMap: { name: 'opt-cm', optional: true } }] });
+      await running('optcm');
+      const dir = volumeDir(p, 'configmap', 'o');
+      expect((await readdir(dir)).filter((f) => !f.startsWith('..'))).to.deep.equal([]);
+      await configMap('opt-cm', { k: 'v' });
+      await until(async () => (await readFile(join(dir, 'k'), 'utf8').catch(() => undefined)), 20_000, 'optional ConfigMap filled in');
+      await client.delete(configmaps, NS, 'opt-cm');
+      await until(async () => ((await readdir(dir)).filter((f) => !f.startsWith('..')).length === 0 ? true : undefined), 20_000, 'optional ConfigMap emptied');
+      await deletePod('optcm');
+    });
+
     it('removes the pod directory (volumes, hosts file) and its logs when the pod is deleted', async () => {
       const p = await getPod('vols');
       await deletePod('vols');

@@ -1,11 +1,14 @@
 // The API objects a pod's containers and volumes are made from (upstream's configmap, secret
 // and service managers): ConfigMaps and Secrets are read fresh each time they are needed,
-// as the kubelet's "Get" change-detection strategy does; Services, which every container
-// start needs for its environment, come from a short-lived per-namespace cache so that a
-// node starting many pods lists them once rather than once per container.
+// and watched while pods on the node use them (as the kubelet's watch-based manager does;
+// one watch per namespace and kind here) so that their volumes are rewritten as soon as
+// they change; Services, which every container start needs for its environment, come from
+// a short-lived per-namespace cache so that a node starting many pods lists them once
+// rather than once per container.
 
 import type { IConfigMap, INode, IPersistentVolume, IPersistentVolumeClaim, ISecret, IService } from 'kubernetes-models/v1';
-import { isNotFound, resource, type RestClient } from '../../client/rest.ts';
+import { watchStream, type WatchEvent } from '../../client/informer.ts';
+import { isGone, isNotFound, resource, resourcePath, RestClient, withQuery } from '../../client/rest.ts';
 
 const configMaps = resource('configmaps');
 const secrets = resource('secrets');
@@ -24,6 +27,12 @@ export type Node = INode;
 
 /** How long a namespace's service list is reused. */
 const SERVICE_CACHE_MS = 1000;
+/** A broken object watch is started again after this. */
+const WATCH_RETRY_MS = 1000;
+
+export type WatchedKind = 'configmaps' | 'secrets';
+type WatchedObject = { metadata?: { name?: string; resourceVersion?: string } };
+interface NamespaceWatch { byName: Map<string, Set<() => void>>; signal: { aborted: boolean; onAbort?: () => void } }
 
 export interface TokenRequestStatus { token: string; expirationTimestamp: string }
 
@@ -36,6 +45,8 @@ export interface PodObjects {
   persistentVolume(name: string): Promise<PersistentVolume | undefined>;
   /** The Node (for its allocatable), from the same short-lived cache as services. */
   node(name: string): Promise<Node | undefined>;
+  /** Calls onChange whenever the object is created, changed or deleted, until the returned function is called. */
+  watch(kind: WatchedKind, namespace: string, name: string, onChange: () => void): () => void;
   /** serviceaccounts/token for a projected serviceAccountToken volume, bound to the pod. */
   serviceAccountToken(namespace: string, name: string, request: { audiences: string[]; expirationSeconds: number; pod: { name: string; uid: string } }): Promise<TokenRequestStatus>;
 }
@@ -52,6 +63,8 @@ const getOrUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => {
 class ApiPodObjects implements PodObjects {
   private readonly serviceLists = new Map<string, { at: number; items: Promise<Service[]> }>();
   private readonly nodes = new Map<string, { at: number; node: Promise<Node | undefined> }>();
+  private readonly watches = new Map<string, NamespaceWatch>();
+  private watchClient: RestClient | undefined;
 
   constructor(private readonly client: RestClient) {}
 
@@ -89,6 +102,65 @@ class ApiPodObjects implements PodObjects {
     items.catch(() => this.serviceLists.delete(namespace));
     this.serviceLists.set(namespace, { at: now, items });
     return items;
+  }
+
+  watch(kind: WatchedKind, namespace: string, name: string, onChange: () => void): () => void {
+    const key = `${kind}/${namespace}`;
+    let w = this.watches.get(key);
+    if (!w) {
+      w = { byName: new Map(), signal: { aborted: false } };
+      this.watches.set(key, w);
+      void this.runWatch(kind, namespace, w);
+    }
+    const entry = w;
+    const subscriber = () => onChange();
+    let subs = entry.byName.get(name);
+    if (!subs) entry.byName.set(name, (subs = new Set()));
+    subs.add(subscriber);
+    return () => {
+      subs.delete(subscriber);
+      if (subs.size === 0 && entry.byName.get(name) === subs) entry.byName.delete(name);
+      if (entry.byName.size > 0 || this.watches.get(key) !== entry) return;
+      this.watches.delete(key);
+      entry.signal.aborted = true;
+      entry.signal.onAbort?.();
+    };
+  }
+
+  /**
+   * The namespace's watch of one kind, kept up while any of its objects is in use. Watches
+   * hold their connection for good, so they get a client of their own: the agent's pool
+   * stays free for its requests however many namespaces are watched.
+   */
+  private async runWatch(kind: WatchedKind, namespace: string, w: NamespaceWatch): Promise<void> {
+    const r = resource(kind);
+    this.watchClient ??= new RestClient({ ...this.client.config, maxSockets: Infinity });
+    const client = this.watchClient;
+    let resourceVersion = '';
+    let listed = false;
+    const notify = (name?: string) => {
+      for (const [n, subs] of w.byName) if (name === undefined || n === name) for (const s of subs) s();
+    };
+    while (!w.signal.aborted) {
+      try {
+        if (!resourceVersion) {
+          resourceVersion = (await client.list(r, namespace, { limit: 1 })).metadata.resourceVersion;
+          // What happened while there was no watch counts as a change.
+          if (listed) notify();
+          listed = true;
+        }
+        const path = withQuery(resourcePath(r, namespace), { watch: true, resourceVersion, allowWatchBookmarks: true });
+        await watchStream<WatchedObject>(client, path, (e: WatchEvent<WatchedObject>) => {
+          if (e.type === 'ERROR') throw new Error('watch expired');
+          resourceVersion = e.object.metadata?.resourceVersion ?? resourceVersion;
+          if (e.type !== 'BOOKMARK') notify(e.object.metadata?.name ?? '');
+        }, w.signal);
+      } catch (e) {
+        if (w.signal.aborted) return;
+        if (isGone(e) || (e as Error).message === 'watch expired') resourceVersion = '';
+        await new Promise((res) => setTimeout(res, WATCH_RETRY_MS));
+      }
+    }
   }
 
   async serviceAccountToken(namespace: string, name: string, request: { audiences: string[]; expirationSeconds: number; pod: { name: string; uid: string } }): Promise<TokenRequestStatus> {

@@ -114,12 +114,7 @@ export class PodVolumes {
     if (v.configMap || v.secret || v.downwardAPI || v.projected) {
       const plugin = v.configMap ? 'configMap' : v.secret ? 'secret' : v.downwardAPI ? 'downwardAPI' : 'projected';
       const path = this.pluginDir(plugin, v.name);
-      const payload = await this.payload(pod, v);
-      if (payload === undefined) {
-        await mkdir(path, { recursive: true });
-        return { path, readOnly: true, refresh: true };
-      }
-      await writeAtomically(path, payload);
+      await writeAtomically(path, await this.payload(pod, v));
       return { path, readOnly: true, refresh: true };
     }
     // emptyDir, and what a pod with no source at all gets (an emptyDir, as API defaulting would make it).
@@ -155,15 +150,15 @@ export class PodVolumes {
     throw new Error(`PersistentVolume ${pvName} has no volume source this node can mount (only hostPath and local)`);
   }
 
-  /** The files of an API-object volume; undefined for a missing optional ConfigMap/Secret (an empty directory). */
-  private async payload(pod: Pod, v: IVolume): Promise<Payload | undefined> {
+  /** The files of an API-object volume; none for a missing optional ConfigMap or Secret (so files go when it is deleted). */
+  private async payload(pod: Pod, v: IVolume): Promise<Payload> {
     const ns = pod.metadata.namespace ?? 'default';
     const out: Payload = new Map();
     if (v.configMap) {
       const name = v.configMap.name ?? '';
       const cm = await this.host.objects.configMap(ns, name);
       if (!cm) {
-        if (v.configMap.optional) return undefined;
+        if (v.configMap.optional) return out;
         throw new Error(`configmap "${name}" not found`);
       }
       const data = keyData(cm.data, cm.binaryData);
@@ -174,7 +169,7 @@ export class PodVolumes {
       const name = v.secret.secretName ?? '';
       const secret = await this.host.objects.secret(ns, name);
       if (!secret) {
-        if (v.secret.optional) return undefined;
+        if (v.secret.optional) return out;
         throw new Error(`secret "${name}" not found`);
       }
       addKeys(out, keyData(undefined, secret.data), v.secret.items, v.secret.defaultMode ?? DEFAULT_MODE, v.secret.optional ?? false, 'references non-existent secret key');
