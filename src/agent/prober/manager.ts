@@ -144,6 +144,15 @@ export class PodProbes implements ProbeWorkerOwner {
     };
   }
 
+  async startedAt(containerId: string): Promise<number | undefined> {
+    try {
+      const ns = (await this.manager.options.runtime.containerStatus(containerId)).startedAt;
+      return ns > 0 ? ns / 1e6 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   removeWorker(worker: ProbeWorker): void {
     const key = workerKey(worker.container.name, worker.type);
     if (this.workers.get(key) === worker) this.workers.delete(key);

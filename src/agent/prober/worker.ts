@@ -19,6 +19,8 @@ export interface ProbeWorkerOwner {
   /** When the prober manager started (the first probe is jittered only shortly after). */
   readonly managerStart: number;
   context(container: Container, containerId: string): ProbeContext;
+  /** When the container started, to the millisecond (the status has whole seconds). */
+  startedAt(containerId: string): Promise<number | undefined>;
   removeWorker(worker: ProbeWorker): void;
 }
 
@@ -133,8 +135,14 @@ export class ProbeWorker {
       this.results.set(id, 'Success');
       return false;
     }
-    const startedAt = Date.parse(c.state.running.startedAt ?? '');
-    if (Number.isFinite(startedAt) && Math.floor((Date.now() - startedAt) / 1000) < (this.spec.initialDelaySeconds ?? 0)) return true;
+    const delayMs = (this.spec.initialDelaySeconds ?? 0) * 1000;
+    if (delayMs > 0) {
+      let startedAt = Date.parse(c.state.running.startedAt ?? '');
+      // Close to the end of the delay, whole seconds are not enough: ask the runtime.
+      if (!(Date.now() - startedAt >= delayMs + 1000)) startedAt = (await this.owner.startedAt(id)) ?? startedAt;
+      if (this.stopped) return true;
+      if (Date.now() - startedAt < delayMs) return true;
+    }
     // The startup probe runs until the container has started; the others only after.
     if (c.started ? this.type === 'Startup' : this.type !== 'Startup') return true;
 
