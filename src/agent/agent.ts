@@ -370,8 +370,9 @@ export class NodeAgent {
       const sandboxes = await this.runtime.listPodSandbox();
       const orphans = new Set<string>();
       for (const s of sandboxes) {
-        const uid = s.labels?.[KubernetesPodUIDLabel] ?? s.metadata.uid;
-        if (!this.workers.has(uid)) orphans.add(uid);
+        // Only pods the agent ran (its labels): sandboxes others made through the same runtime are theirs.
+        const uid = s.labels?.[KubernetesPodUIDLabel];
+        if (uid && !this.workers.has(uid)) orphans.add(uid);
       }
       if (orphans.size === 0 || this.stopped) return;
       this.log.info('removing pods the API no longer has', { uids: [...orphans] });
