@@ -306,6 +306,13 @@ describe('node agent: from pod spec to container config (simulated runtime, real
       expect((await readFile(join(all, 'sa-token'), 'utf8')).split('.')).to.have.length(3);
       const scratch = volumeDir(p, 'empty-dir', 'scratch');
       expect((await stat(join(scratch, 'sub/dir'))).isDirectory()).to.equal(true);
+      expect((await stat(scratch)).mode & 0o7777).to.equal(0o777);
+      if (process.getuid?.() === 0) {
+        // Secret-carrying volumes live on tmpfs; configMap volumes on disk.
+        const tmpfs = readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.startsWith('tmpfs ')).map((l) => l.split(' ')[1]);
+        expect(tmpfs).to.include.members([sec, info, all]);
+        expect(tmpfs).to.not.include(cfg);
+      }
 
       const mounts = runtime.containerOf('vols', 'app')!.mounts!;
       const m = (path: string) => mounts.find((x) => x.containerPath === path);
@@ -355,6 +362,7 @@ describe('node agent: from pod spec to container config (simulated runtime, real
     it('removes the pod directory (volumes, hosts file) and its logs when the pod is deleted', async () => {
       const p = await getPod('vols');
       await deletePod('vols');
+      expect(readFileSync('/proc/self/mounts', 'utf8')).to.not.contain(join(root, 'pods', p.metadata.uid!));
       expect(await lstat(join(root, 'logs', `${NS}_vols_${p.metadata.uid}`)).catch(() => undefined)).to.equal(undefined);
     });
 

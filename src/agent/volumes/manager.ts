@@ -75,6 +75,13 @@ async function mountsBelow(dir: string): Promise<string[]> {
   return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
 
+/** A tmpfs at dir (made if missing) unless one is mounted there already; its root is 1777, as tmpfs makes it. */
+async function mountTmpfs(dir: string, sizeBytes?: number): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  if ((await mountsBelow(dir)).includes(dir)) return;
+  await run('mount', ['-t', 'tmpfs', ...(sizeBytes ? ['-o', `size=${Math.floor(sizeBytes)}`] : []), 'tmpfs', dir]);
+}
+
 export class PodVolumes {
   private readonly mounted = new Map<string, MountedVolume>();
   private readonly tokens = new Map<string, { token: string; refreshAt: number }>();
@@ -114,18 +121,21 @@ export class PodVolumes {
     if (v.configMap || v.secret || v.downwardAPI || v.projected) {
       const plugin = v.configMap ? 'configMap' : v.secret ? 'secret' : v.downwardAPI ? 'downwardAPI' : 'projected';
       const path = this.pluginDir(plugin, v.name);
-      await writeAtomically(path, await this.payload(pod, v));
+      const payload = await this.payload(pod, v);
+      // Secrets, and the downward API and projected volumes that may carry them, are kept in
+      // memory, as their wrapped Memory emptyDir keeps them upstream (mounting takes root).
+      if (plugin !== 'configMap' && process.getuid?.() === 0) await mountTmpfs(path);
+      await writeAtomically(path, payload);
       return { path, readOnly: true, refresh: true };
     }
     // emptyDir, and what a pod with no source at all gets (an emptyDir, as API defaulting would make it).
     const path = this.pluginDir('emptyDir', v.name);
     await mkdir(path, { recursive: true });
-    if (v.emptyDir?.medium === 'Memory' && (await mountsBelow(path)).length === 0) {
-      const size = v.emptyDir.sizeLimit === undefined ? undefined : quantityValue(v.emptyDir.sizeLimit);
-      const options = ['mode=0777', ...(size ? [`size=${Math.floor(size)}`] : [])].join(',');
-      await run('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', path]);
-    }
     await chmod(path, 0o777);
+    if (v.emptyDir?.medium === 'Memory') {
+      const size = v.emptyDir.sizeLimit === undefined ? undefined : quantityValue(v.emptyDir.sizeLimit);
+      await mountTmpfs(path, size);
+    }
     return { path, readOnly: false, refresh: false };
   }
 
