@@ -42,7 +42,7 @@ export interface Containerd {
   pid: number;
   /** Whether this call started it (false: one already running for the data dir was reused). */
   started: boolean;
-  /** The stream server's port and the like change per start; this is the config file written. */
+  /** The config.toml it runs with. */
   configPath: string;
   /** SIGTERM by pid, then wait for it to exit (SIGKILL after 10 s). Containers keep running (they belong to their shims). */
   stop(): Promise<void>;
