@@ -829,6 +829,7 @@ export class PodWorker {
   /** Deletion: stop the containers within the grace period, write the final status, then delete the pod for good. */
   private async terminate(): Promise<void> {
     const m = this.pod.metadata;
+    this.probes?.stopLivenessAndStartup();
     const grace = Math.max(MIN_GRACE_SECONDS, m.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30);
     // All at once, as the kubelet does: each runs its preStop hook within the grace period.
     const ctx = this.hookContext();

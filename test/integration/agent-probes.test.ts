@@ -391,6 +391,19 @@ describe('probe manager (in-process API server, simulated runtime, exec probes)'
     expect(killing.message).to.equal('Container c failed liveness probe');
   });
 
+  it('liveness stops once the pod is being deleted: a failure during preStop kills nothing', async () => {
+    let deleting = false;
+    sim.scriptExec({ podName: 'live-4' }, (cmd) => (cmd[0] === 'alive' ? { exitCode: deleting ? 1 : 0 } : undefined));
+    await create('live-4', { livenessProbe: exec(['alive']), lifecycle: { preStop: { sleep: { seconds: 2 } } } }, { terminationGracePeriodSeconds: 5 });
+    await podWhere('live-4', 'running', (x) => x.status?.containerStatuses?.[0]?.state?.running !== undefined);
+    deleting = true;
+    await client.delete(pods, 'default', 'live-4');
+    await until('pod gone', async () => { try { await getPod('live-4'); return false; } catch { return true; } }, 15_000, 50);
+    const evs = await eventsOf('live-4');
+    expect(evs.filter((e) => e.reason === 'Killing').map((e) => e.message)).to.deep.equal(['Stopping container c']);
+    expect(evs.map((e) => e.reason)).to.not.include('Unhealthy');
+  });
+
   it('startup: liveness and readiness wait until it succeeds; started and ready follow', async () => {
     const ran: string[] = [];
     let startedUp = false;

@@ -158,6 +158,15 @@ export class PodProbes implements ProbeWorkerOwner {
     if (this.workers.get(key) === worker) this.workers.delete(key);
   }
 
+  /** StopLivenessAndStartup: the pod is being terminated, so no container is killed for failing a probe any more. */
+  stopLivenessAndStartup(): void {
+    for (const [key, w] of this.workers) {
+      if (w.type === 'Readiness') continue;
+      w.stop();
+      this.workers.delete(key);
+    }
+  }
+
   /** RemovePod: the pod is done; its workers stop. */
   stop(): void {
     if (this.stopped) return;

@@ -57,9 +57,11 @@ export class ProbeWorker {
     this.schedule(jitter);
   }
 
+  /** Stops probing; the container's result goes with the worker. */
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    if (this.containerId) this.results.remove(this.containerId);
   }
 
   /** Probes now (a status wants a readiness result), restarting the period from here. */
@@ -91,7 +93,6 @@ export class ProbeWorker {
     if (this.stopped) return;
     if (!keepGoing) {
       this.stop();
-      if (this.containerId) this.results.remove(this.containerId);
       this.owner.removeWorker(this);
       return;
     }
