@@ -1,4 +1,5 @@
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS loader, by design */
 // dist/skiff.cjs: runs the CLI bundle (dist/skiff-main.cjs) through V8's code cache, as Node
 // 22's module.enableCompileCache() would. Without a cache V8 parses the 1 MB bundle and
 // compiles every function it runs at each start; with one it deserialises the bytecode of
