@@ -15,6 +15,10 @@ import { tailCRILog } from '../../src/agent/kuberuntime/termination.ts';
 import { NamespaceMode } from '../../src/agent/runtime/types.ts';
 import type { Pod } from '../../src/agent/types.ts';
 import { writeAtomically, type Payload } from '../../src/agent/volumes/atomicwriter.ts';
+import { removeOrphanedPodDirs } from '../../src/agent/volumes/manager.ts';
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 
 const pod = (spec: Record<string, unknown>, meta: Record<string, unknown> = {}): Pod =>
   ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-0', namespace: 'prod', uid: 'u-1', ...meta }, spec: { containers: [{ name: 'c' }], ...spec } }) as Pod;
@@ -201,6 +205,33 @@ describe('agent pod config: atomic writer', () => {
       await writeAtomically(join(dir, 'bad'), payload({ [bad]: ['x', 0o644] })).catch((e: Error) => { err = e; });
       expect(err?.message, bad).to.match(/invalid path/);
     }
+  });
+});
+
+describe('agent pod config: orphaned pod directories', () => {
+  let root: string;
+  before(async () => { root = await mkdtemp(join(tmpdir(), 'skiff-h3-orphans-')); });
+  after(async () => {
+    for (const line of readFileSync('/proc/self/mounts', 'utf8').split('\n')) {
+      const point = line.split(' ')[1];
+      if (point?.startsWith(`${root}/`)) execFileSync('umount', [point]);
+    }
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('removes the pod and log directories of pods no longer active, unmounting their tmpfs volumes first', async () => {
+    const vol = join(root, 'pods', 'gone-uid', 'volumes', 'kubernetes.io~empty-dir', 'm');
+    await mkdir(vol, { recursive: true });
+    const root0 = process.getuid?.() === 0;
+    if (root0) execFileSync('mount', ['-t', 'tmpfs', 'tmpfs', vol]);
+    await writeFile(join(vol, 'data'), 'x');
+    await mkdir(join(root, 'pods', 'kept-uid', 'volumes'), { recursive: true });
+    await mkdir(join(root, 'logs', 'ns_gone_gone-uid', 'c'), { recursive: true });
+    await mkdir(join(root, 'logs', 'ns_kept_kept-uid', 'c'), { recursive: true });
+    expect(await removeOrphanedPodDirs(root, new Set(['kept-uid']))).to.deep.equal(['gone-uid']);
+    expect(await readdir(join(root, 'pods'))).to.deep.equal(['kept-uid']);
+    expect(await readdir(join(root, 'logs'))).to.deep.equal(['ns_kept_kept-uid']);
+    if (root0) expect(readFileSync('/proc/self/mounts', 'utf8')).to.not.contain(vol);
   });
 });
 

@@ -6,7 +6,7 @@
 // it goes when the pod does. makeMounts turns a container's volumeMounts into CRI mounts.
 
 import { execFile } from 'node:child_process';
-import { chmod, lstat, mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { IContainer, IDownwardAPIVolumeFile, IKeyToPath, IVolume, IVolumeMount } from 'kubernetes-models/v1';
@@ -346,4 +346,33 @@ export async function checkHostPath(path: string, type: string): Promise<string>
       break;
   }
   return path;
+}
+
+/**
+ * cleanupOrphanedPodDirs: the directories of pods the API no longer has (deleted while the
+ * agent was down) go, with their tmpfs mounts and their log directories. `active` is every
+ * pod the node still has in the API, finished ones included (their logs stay). Pods whose
+ * mounts cannot be undone are left for the next pass. Returns the uids removed.
+ */
+export async function removeOrphanedPodDirs(rootDir: string, active: ReadonlySet<string>): Promise<string[]> {
+  const removed: string[] = [];
+  const podsDir = join(rootDir, 'pods');
+  const uids = await readdir(podsDir).catch(() => [] as string[]);
+  for (const uid of uids) {
+    if (active.has(uid)) continue;
+    const dir = join(podsDir, uid);
+    try {
+      for (const point of await mountsBelow(dir)) await run('umount', [point]);
+    } catch {
+      continue;
+    }
+    await rm(dir, { recursive: true, force: true });
+    removed.push(uid);
+  }
+  const logsDir = join(rootDir, 'logs');
+  for (const name of await readdir(logsDir).catch(() => [] as string[])) {
+    const uid = name.slice(name.lastIndexOf('_') + 1);
+    if (!active.has(uid)) await rm(join(logsDir, name), { recursive: true, force: true });
+  }
+  return removed;
 }
