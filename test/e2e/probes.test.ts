@@ -1,8 +1,8 @@
 // Probes and lifecycle hooks on real containers (containerd over CRI, CNI pod IPs): an
 // httpGet readiness probe against busybox httpd on the pod's IP makes the pod Ready, a
 // tcpSocket probe of a closed port keeps another unready, an exec liveness probe that
-// starts failing (`cat /tmp/healthy`) gets the container restarted, and a postStart exec
-// hook runs inside the container.
+// starts failing (`cat /tmp/healthy`) gets the container restarted, and postStart and
+// preStop exec hooks run inside the container.
 
 import { expect } from 'chai';
 import type { Skiff } from '../../src/skiff.ts';
@@ -57,6 +57,17 @@ describeRealRuntime('probes and hooks on real containers', function () {
     expect(evs.find((e) => e.reason === 'Killing')?.message).to.equal('Container main failed liveness probe, will be restarted');
     // The new container creates /tmp/healthy again: Ready again, and it stays.
     await waitForPod(skiff, 'default', 'web', (p) => condition(p, 'Ready')?.status === 'True' && p.status?.containerStatuses?.[0]?.state?.running !== undefined, 60_000);
+  });
+
+  it('preStop runs in the container before a liveness kill stops it (what it writes is the termination message)', async () => {
+    const pod = busyboxPod('drain', WEB);
+    pod.spec!.containers[0].livenessProbe = { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 1 };
+    pod.spec!.containers[0].lifecycle = { preStop: { exec: { command: ['sh', '-c', 'echo drained-by-prestop > /dev/termination-log'] } } };
+    await createPod(skiff, pod);
+    const running = await waitForPod(skiff, 'default', 'drain', (p) => p.status?.containerStatuses?.[0]?.state?.running !== undefined, 90_000);
+    await cri.execSync(runtimeId(running), ['rm', '/tmp/healthy'], 5);
+    const restarted = await waitForPod(skiff, 'default', 'drain', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 60_000);
+    expect(restarted.status?.containerStatuses?.[0]?.lastState?.terminated?.message).to.equal('drained-by-prestop\n');
   });
 
   it('tcpSocket readiness on a port nothing listens on: not Ready, connection refused', async () => {
