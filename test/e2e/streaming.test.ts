@@ -88,6 +88,20 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
       expect(Date.now() - started).to.be.below(20_000);
     });
 
+    it('--previous shows the instance before the restart', async () => {
+      // The first run leaves a mark in an emptyDir and fails; the second one stays up.
+      const pod = busyboxPod('restarter', ['sh', '-c', 'if [ -e /data/ran ]; then echo second; trap "exit 0" TERM; sleep 3600 & wait; else touch /data/ran; echo first; exit 1; fi']);
+      pod.spec!.volumes = [{ name: 'data', emptyDir: {} }];
+      pod.spec!.containers[0]!.volumeMounts = [{ name: 'data', mountPath: '/data' }];
+      await createPod(skiff, pod);
+      await waitForPod(skiff, 'default', 'restarter', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && isRunning(p), 60_000);
+      const previous = await kubectl(['logs', 'restarter', '--previous']);
+      expect(previous.code, previous.stderr).to.equal(0);
+      expect(previous.stdout).to.equal('first\n');
+      const current = await until('current instance log', async () => { const r = await kubectl(['logs', 'restarter']); return r.stdout ? r : undefined; }, 30_000, 250);
+      expect(current.stdout).to.equal('second\n');
+    });
+
     it('answers as upstream for a missing pod, an unnamed container of a two-container pod, and no previous instance', async () => {
       const missing = await kubectl(['logs', 'nope']);
       expect(missing.code).to.equal(1);

@@ -5,6 +5,7 @@
 // server (containerd's, on loopback), as the kubelet's proxying stream handlers do.
 
 import https from 'node:https';
+import { stat } from 'node:fs/promises';
 import type http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -163,16 +164,10 @@ class AgentHandler {
       opts.sinceMs = t;
     }
     const runtime = this.o.runtime;
-    const containers = await this.containersOf(ns, pod, container);
-    // Upstream picks the container from the pod status: the running one, else the last
-    // terminated; previous is the instance before a running one, or the last terminated.
-    const newest = containers[0];
-    const target = !previous ? newest : newest?.state === 'CONTAINER_EXITED' ? newest : containers[1];
+    const target = await this.logTarget(ns, pod, container, previous);
     if (!target) {
       throw badRequest(previous ? `previous terminated container "${container}" in pod "${pod}" not found` : `container "${container}" in pod "${pod}" is waiting to start - no logs yet`);
     }
-    const status = await runtime.containerStatus(target.id);
-    if (!status.logPath) throw badRequest(`container "${container}" in pod "${pod}" has no log file`);
     const abort = new AbortController();
     res.on('close', () => abort.abort());
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
@@ -189,9 +184,9 @@ class AgentHandler {
       }),
     };
     try {
-      await copyContainerLog(status.logPath, opts, sink, {
+      await copyContainerLog(target.logPath, opts, sink, {
         signal: abort.signal,
-        isRunning: async () => (await runtime.containerStatus(target.id)).state === 'CONTAINER_RUNNING',
+        isRunning: async () => (await runtime.containerStatus(target.containerId)).state === 'CONTAINER_RUNNING',
       });
     } catch (e) {
       // Headers are out: all we can do is end the body.
@@ -199,6 +194,32 @@ class AgentHandler {
     }
     if (!res.destroyed) res.end();
     void req;
+  }
+
+  /**
+   * The log file to read. Upstream picks the container from the pod status: the running one,
+   * else the last terminated; previous is the instance before a running one, or the last
+   * terminated while the next one waits. An instance already removed from the runtime still
+   * has its file beside the current one (`<container>/<restartCount>.log`).
+   */
+  private async logTarget(ns: string, pod: string, container: string, previous: boolean): Promise<{ logPath: string; containerId: string } | undefined> {
+    const runtime = this.o.runtime;
+    const containers = await this.containersOf(ns, pod, container);
+    const newest = containers[0];
+    if (!newest) return undefined;
+    const pathOf = async (c: Container) => {
+      const status = await runtime.containerStatus(c.id);
+      if (!status.logPath) throw badRequest(`container "${container}" in pod "${pod}" has no log file`);
+      return { logPath: status.logPath, containerId: c.id };
+    };
+    if (!previous || newest.state === 'CONTAINER_EXITED') return pathOf(newest);
+    const before = containers.find((c) => c.metadata.attempt === newest.metadata.attempt - 1);
+    if (before) return pathOf(before);
+    const current = await pathOf(newest);
+    const m = /^(.*\/)(\d+)\.log$/.exec(current.logPath);
+    if (!m || Number(m[2]) === 0) return undefined;
+    const logPath = `${m[1]}${Number(m[2]) - 1}.log`;
+    return (await stat(logPath).catch(() => undefined))?.isFile() ? { logPath, containerId: newest.id } : undefined;
   }
 
   /** The pod's instances of a container, newest first. */
