@@ -6,6 +6,7 @@
 // which volumes share.
 
 import type { IContainer, IEnvVar, IObjectFieldSelector, IResourceFieldSelector } from 'kubernetes-models/v1';
+import { isRelaxedEnvVarName } from '../registry/validation/names.ts';
 import { quantityValue } from '../registry/validation/quantity.ts';
 import type { PodObjects, Service } from './kuberuntime/objects.ts';
 import type { Pod, ResourceList } from './types.ts';
@@ -179,7 +180,6 @@ async function serviceEnv(pod: Pod, objects: PodObjects): Promise<Map<string, st
 
 // --- The container's environment ---------------------------------------------------------------
 
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 export interface EnvContext {
   objects: PodObjects;
@@ -208,7 +208,8 @@ export async function makeEnvironmentVariables(pod: Pod, container: IContainer, 
     const take = (data: Record<string, string> | undefined, conv: (v: string) => string) => {
       for (const [k, v] of Object.entries(data ?? {})) {
         const key = prefix + k;
-        if (!ENV_NAME.test(key)) invalid.push(key);
+        // 1.32's RelaxedEnvironmentVariableValidation (on by default), as the API server validates env names.
+        if (isRelaxedEnvVarName(key).length) invalid.push(key);
         else env.set(key, conv(v));
       }
     };
