@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -259,6 +260,30 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
       });
     }
   });
+  describe('the node agent endpoint', () => {
+    const agentGet = async (path: string, withCert: boolean) => {
+      const node = (await request(skiff, 'GET', `/api/v1/nodes/${skiff.nodeNames[0]}`)).json as { status: { daemonEndpoints: { kubeletEndpoint: { Port: number } } } };
+      const port = node.status.daemonEndpoints.kubeletEndpoint.Port;
+      const c = skiff.credentials;
+      return new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = https.get({ host: '127.0.0.1', port, path, agent: false, rejectUnauthorized: false, ...(withCert ? { cert: c.certPem, key: c.keyPem } : {}) }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => { body += d.toString(); });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+      });
+    };
+
+    it('is published on the Node and wants a client certificate from the cluster CA (healthz is open)', async () => {
+      expect(await agentGet('/healthz', false)).to.deep.equal({ status: 200, body: 'ok' });
+      const anonymous = await agentGet('/containerLogs/default/printer/main', false);
+      expect(anonymous.status).to.equal(401);
+      const admin = await until('printer done', async () => { const r = await agentGet('/containerLogs/default/printer/main?tailLines=1', true); return r.body === 'line-3\n' ? r : undefined; }, 10_000, 200);
+      expect(admin.status).to.equal(200);
+    });
+  });
+
   describe('pods/proxy', () => {
     it('proxies HTTP to the pod (kubectl get --raw …/pods/web:8080/proxy/)', async () => {
       const r = await kubectl(['get', '--raw', '/api/v1/namespaces/default/pods/web:8080/proxy/index.html']);
