@@ -337,7 +337,8 @@ describe('node agent: from pod spec to container config (simulated runtime, real
       expect(await readFile(join(cfg, 'added'), 'utf8')).to.equal('a');
       expect(await lstat(join(cfg, 'other')).catch(() => undefined)).to.equal(undefined);
       expect(await lstat(join(cfg, before)).catch(() => undefined)).to.equal(undefined);
-      expect(await readFile(join(volumeDir(p, 'projected', 'all'), 'conf'), 'utf8')).to.equal('port=8080');
+      // The projected volume showing the same ConfigMap follows in the same sync, just after.
+      await until(async () => ((await readFile(join(volumeDir(p, 'projected', 'all'), 'conf'), 'utf8')) === 'port=8080' ? true : undefined), 5000, 'projected volume updated');
     });
 
     it('rewrites downwardAPI files when the pod\'s labels change', async () => {
