@@ -25,6 +25,8 @@ export interface HookContext {
   pod: Pod;
   podIP: string;
   hostIP: string;
+  /** The IPs of the pods this node runs: hooks may call them (they sit on the node's own bridge). */
+  nodePodIPs?: () => ReadonlySet<string>;
   /** Records an event about the container (or the pod, without one). */
   event(container: Container | undefined, type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
@@ -51,7 +53,7 @@ async function runHTTPHook(ctx: HookContext, container: Container, handler: NonN
   const host = handler.host || ctx.podIP;
   if (!host) return 'failed to find networking container: the pod has no IP';
   const req = requestForHTTPGetAction({ ...handler, host }, container, ctx.podIP, 'lifecycle');
-  const refused = refuseTarget(requestHost(req), { podIP: ctx.podIP, hostIP: ctx.hostIP });
+  const refused = refuseTarget(requestHost(req), { podIP: ctx.podIP, hostIP: ctx.hostIP, nodePodIPs: ctx.nodePodIPs?.() ?? new Set() });
   if (refused) return refused;
   const res = await ctx.network.httpGet(req, timeoutMs);
   if (res.error === undefined) return undefined;

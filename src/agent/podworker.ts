@@ -154,6 +154,9 @@ export class PodWorker {
   private readonly volumes: PodVolumes | undefined;
   private volumeRetryMs = VOLUME_RETRY_MS;
   private volumeErrors = '';
+  /** The pod's API-object volumes must be rewritten at the next sync (a watched object or the pod changed). */
+  private volumesDirty = true;
+  private volumesRefreshAt = 0;
   /** Stops the watches on the ConfigMaps and Secrets the pod's volumes show. */
   private unwatchObjects: (() => void) | undefined;
 
@@ -219,7 +222,7 @@ export class PodWorker {
     this.pod = pod;
     if (was.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp || was.metadata.deletionGracePeriodSeconds !== pod.metadata.deletionGracePeriodSeconds) this.kick();
     // Downward API files follow the pod's labels and annotations.
-    else if (this.volumes?.followsObjects && (JSON.stringify(was.metadata.labels) !== JSON.stringify(pod.metadata.labels) || JSON.stringify(was.metadata.annotations) !== JSON.stringify(pod.metadata.annotations))) this.kick();
+    else if (this.volumes?.followsObjects && (JSON.stringify(was.metadata.labels) !== JSON.stringify(pod.metadata.labels) || JSON.stringify(was.metadata.annotations) !== JSON.stringify(pod.metadata.annotations))) this.volumesChanged();
     // Others set readiness gate conditions; Ready must follow them (upstream NeedToReconcilePodReadiness).
     else if (readinessGateStatuses(was) !== readinessGateStatuses(pod)) this.kick();
   }
@@ -311,6 +314,7 @@ export class PodWorker {
       pod: this.pod,
       podIP: this.pod.spec?.hostNetwork ? this.deps.hostIP : this.podIP,
       hostIP: this.deps.hostIP,
+      nodePodIPs: () => this.prober.podIPs(),
       event: (c, type, reason, message) => this.event(c && this.containers.find((r) => r.spec.name === c.name), type, reason, message),
     };
   }
@@ -340,14 +344,20 @@ export class PodWorker {
     if ((await this.mountVolumes()) && (await this.ensureSandbox())) await this.converge();
     await this.publish(false);
     // ConfigMap, Secret and downward API volumes are rewritten when what they show changes.
-    if (this.volumes?.followsObjects && !this.terminal) this.wake(Date.now() + (this.deps.volumeResyncMs ?? DEFAULT_VOLUME_RESYNC_MS));
+    if (this.volumes?.followsObjects && !this.terminal) this.wake(this.volumesRefreshAt);
   }
 
   /** WaitForAttachAndMount: the pod's volumes are set up (or refreshed) before its sandbox and containers. */
   private async mountVolumes(): Promise<boolean> {
     if (!this.volumes) return true;
     if (!this.stopped) this.unwatchObjects ??= this.watchVolumeObjects();
-    const errors = await this.volumes.setUp(this.pod);
+    // Volumes showing API objects or the pod are rewritten when those changed or the resync is due, not at every sync.
+    const refresh = this.volumesDirty || Date.now() >= this.volumesRefreshAt;
+    if (refresh) {
+      this.volumesDirty = false;
+      this.volumesRefreshAt = Date.now() + (this.deps.volumeResyncMs ?? DEFAULT_VOLUME_RESYNC_MS);
+    }
+    const errors = await this.volumes.setUp(this.pod, refresh);
     if (errors.length === 0) {
       this.volumeRetryMs = VOLUME_RETRY_MS;
       this.volumeErrors = '';
@@ -360,6 +370,7 @@ export class PodWorker {
     this.volumeErrors = text;
     // Volumes already in use are refreshed; only a pod still waiting to start waits for all of them.
     if (this.sandbox) return true;
+    this.volumesDirty = true;
     this.wake(Date.now() + this.volumeRetryMs);
     this.volumeRetryMs = Math.min(VOLUME_RETRY_MAX_MS, this.volumeRetryMs * 2);
     return false;
@@ -459,9 +470,14 @@ export class PodWorker {
     }
     const stops = [...refs].map((ref) => {
       const [kind, name] = ref.split('/') as ['configmaps' | 'secrets', string];
-      return objects.watch(kind, ns, name, () => this.kick());
+      return objects.watch(kind, ns, name, () => this.volumesChanged());
     });
     return () => { for (const stop of stops) stop(); };
+  }
+
+  private volumesChanged(): void {
+    this.volumesDirty = true;
+    this.kick();
   }
 
   private stopWatchingObjects(): void {

@@ -56,8 +56,20 @@ describe('lifecycle hook handlers', function () {
     expect(await runLifecycleHandler(ctx, container, 'id', { httpGet: { path: '/x', port: p } }, 1000))
       .to.equal(`HTTP lifecycle hook (/x) for Container "c" in Pod "p_default(u1)" failed - error: Get "http://127.0.0.1:${p}/x": dial tcp 127.0.0.1:${p}: connect: connection refused`);
     const count = seen.length;
-    expect(await runLifecycleHandler(ctx, container, 'id', { httpGet: { path: '/x', port, host: '1.1.1.1' } }, 1000)).to.match(/failed - error: refusing to probe 1\.1\.1\.1/);
+    expect(await runLifecycleHandler(ctx, container, 'id', { httpGet: { path: '/x', port, host: '1.1.1.1' } }, 1000)).to.match(/failed - error: refusing to reach 1\.1\.1\.1/);
     expect(seen).to.have.length(count);
+  });
+
+  it('httpGet may call another pod of this node (as conformance\'s postStart http hook does), nothing else', async () => {
+    const called: string[] = [];
+    const stub: HookContext = {
+      ...ctx, podIP: '10.88.0.5', nodePodIPs: () => new Set(['10.88.0.5', '10.88.0.7']),
+      network: { ...hostNetwork, httpGet: async (req) => { called.push(req.url.href); return { statusCode: 200, body: '' }; } },
+    };
+    expect(await runLifecycleHandler(stub, container, 'id', { httpGet: { path: '/echo?msg=poststart', port: 8080, host: '10.88.0.7' } }, 1000)).to.equal(undefined);
+    expect(await runLifecycleHandler(stub, container, 'id', { httpGet: { path: '/', port: 8080, host: '10.88.0.8' } }, 1000))
+      .to.equal('HTTP lifecycle hook (/) for Container "c" in Pod "p_default(u1)" failed - error: refusing to reach 10.88.0.8: a hook may only reach the pod\'s IP (10.88.0.5), the node\'s IP (192.0.2.10), another pod on this node, or loopback');
+    expect(called).to.deep.equal(['http://10.88.0.7:8080/echo?msg=poststart']);
   });
 
   it('an HTTPS hook answered by a plain HTTP server is retried over HTTP (LifecycleHTTPFallback)', async () => {

@@ -46,6 +46,13 @@ export class ProberManager {
     return p;
   }
 
+  /** The IPs of the pods it probes, that is every pod this node runs (what hooks may call besides their own pod). */
+  podIPs(): Set<string> {
+    const ips = new Set<string>();
+    for (const p of this.pods) if (p.status?.podIP) ips.add(p.status.podIP);
+    return ips;
+  }
+
   /** Stops every worker (the agent is stopping). */
   stop(): void {
     for (const p of [...this.pods]) p.stop();

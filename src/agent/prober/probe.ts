@@ -41,13 +41,14 @@ export function resolveContainerPort(port: number | string, container: Container
 const isLoopback = (host: string): boolean =>
   host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
 
-/** Where a probe of this pod may go: its own IP, the node's IP, or loopback. */
-export interface ProbeTargets { podIP: string; hostIP: string }
+/** Where a probe of this pod may go: its own IP, the node's IP, or loopback (and, for hooks, the node's other pods). */
+export interface ProbeTargets { podIP: string; hostIP: string; nodePodIPs?: ReadonlySet<string> }
 
 /** Why a probe or hook must not reach host, or undefined when it may. */
 export function refuseTarget(host: string, targets: ProbeTargets): string | undefined {
   if (host === '') return 'the pod has no IP address yet';
-  if (isLoopback(host) || host === targets.podIP || host === targets.hostIP) return undefined;
+  if (isLoopback(host) || host === targets.podIP || host === targets.hostIP || targets.nodePodIPs?.has(host)) return undefined;
+  if (targets.nodePodIPs) return `refusing to reach ${host}: a hook may only reach the pod's IP (${targets.podIP || 'none'}), the node's IP (${targets.hostIP}), another pod on this node, or loopback`;
   return `refusing to probe ${host}: a probe may only reach the pod's IP (${targets.podIP || 'none'}), the node's IP (${targets.hostIP}) or loopback`;
 }
 
