@@ -139,7 +139,7 @@ class AgentHandler {
     const logs = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (logs) {
       if (req.method !== 'GET') throw new AgentError(405, 'MethodNotAllowed', `${req.method} is not allowed`);
-      return this.containerLogs(req, res, decodeURIComponent(logs[1]!), decodeURIComponent(logs[2]!), decodeURIComponent(logs[3]!), url.searchParams);
+      return this.containerLogs(res, decodeURIComponent(logs[1]!), decodeURIComponent(logs[2]!), decodeURIComponent(logs[3]!), url.searchParams);
     }
     if (STREAM_PATHS.test(url.pathname)) throw badRequest('Upgrade request required');
     throw notFound(`the server could not find the requested resource (${url.pathname})`);
@@ -147,7 +147,7 @@ class AgentHandler {
 
   // --- logs ------------------------------------------------------------------------------
 
-  private async containerLogs(req: http.IncomingMessage, res: http.ServerResponse, ns: string, pod: string, container: string, q: URLSearchParams): Promise<void> {
+  private async containerLogs(res: http.ServerResponse, ns: string, pod: string, container: string, q: URLSearchParams): Promise<void> {
     const previous = boolParam(q, 'previous');
     const opts: LogOptions = {
       follow: boolParam(q, 'follow') && !previous,
@@ -193,7 +193,6 @@ class AgentHandler {
       this.o.logger?.warn('reading container log failed', { pod: `${ns}/${pod}`, container, error: (e as Error).message });
     }
     if (!res.destroyed) res.end();
-    void req;
   }
 
   /**

@@ -191,8 +191,9 @@ function agentError(code: number, body: Buffer): StatusError {
   try {
     const s = JSON.parse(body.toString('utf8')) as { kind?: string; message?: string; reason?: string; code?: number };
     if (s.kind === 'Status' && typeof s.message === 'string') {
-      const c = s.code && s.code >= 400 && s.code < 500 ? s.code : 400;
-      return new StatusError(c, c === 400 ? 'BadRequest' : (s.reason as 'NotFound') ?? 'BadRequest', s.message);
+      // The agent's client errors pass through; anything else it failed at is a bad request for this pod.
+      if (s.code === 404) return new StatusError(404, 'NotFound', s.message);
+      return badRequest(s.message);
     }
   } catch {
     // Plain text.

@@ -81,16 +81,19 @@ export function splice(a: Duplex, b: Duplex, headA: Buffer = Buffer.alloc(0), he
   b.on('error', end);
 }
 
-/** The client's request headers that a proxied upgrade must carry (repeated ones kept apart). */
+/** Headers whose repeated values a proxied upgrade must keep apart (Go servers read each line as one value). */
+const LIST_HEADERS = new Set(['x-stream-protocol-version', 'sec-websocket-protocol', 'sec-websocket-extensions']);
+
+/** The client's request headers that a proxied upgrade must carry: the upgrade and its protocol negotiation. */
 export function upgradeHeaders(req: http.IncomingMessage): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = { Connection: 'Upgrade', 'Content-Length': '0' };
-  const distinct = req.headersDistinct;
-  for (const [name, values] of Object.entries(distinct)) {
-    if (!values) continue;
-    if (name === 'upgrade' || name === 'x-stream-protocol-version' || name.startsWith('sec-websocket-')) {
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (!values?.length) continue;
+    if (LIST_HEADERS.has(name)) {
       // Some clients send one comma-joined line: split it into values, as Go's header parsing sees them.
       out[name] = values.flatMap((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
-      if (name === 'upgrade' || name.startsWith('sec-websocket-key') || name === 'sec-websocket-version') out[name] = values[0]!;
+    } else if (name === 'upgrade' || name === 'sec-websocket-key' || name === 'sec-websocket-version') {
+      out[name] = values[0]!;
     }
   }
   return out;
