@@ -24,6 +24,8 @@ apt_file() {
     nftables) echo /usr/sbin/nft ;;
     iproute2) echo /usr/sbin/ip ;;
     iptables) echo /usr/sbin/iptables ;;
+    gcc) echo /usr/bin/gcc ;;
+    libc6-dev) echo /usr/lib/x86_64-linux-gnu/libc.a ;;
     *) echo "" ;;
   esac
 }
