@@ -25,6 +25,7 @@ apt_file() {
     iproute2) echo /usr/sbin/ip ;;
     iptables) echo /usr/sbin/iptables ;;
     gcc) echo /usr/bin/gcc ;;
+    skopeo) echo /usr/bin/skopeo ;;
     libc6-dev) echo /usr/lib/x86_64-linux-gnu/libc.a ;;
     *) echo "" ;;
   esac
