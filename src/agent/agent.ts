@@ -22,6 +22,7 @@ import { PodWorker, type PodWorkerDeps } from './podworker.ts';
 import { SimRuntime } from './runtime/sim.ts';
 import { KubernetesPodUIDLabel, type ContainerEventResponse, type ContainerRuntime, type VersionResponse } from './runtime/types.ts';
 import { removeRuntimePods } from './runtimepod.ts';
+import { removeOrphanedPodDirs } from './volumes/manager.ts';
 import { StatusManager } from './statusmanager.ts';
 import { startAgentServer, type AgentServer } from './server/index.ts';
 import { isTerminalPhase, podKey, type Node, type Pod, type ResourceList } from './types.ts';
@@ -362,7 +363,7 @@ export class NodeAgent {
 
   /**
    * HandlePodCleanups: pods the runtime still runs that the API no longer has (deleted while the
-   * agent was down) are killed and removed, with their cgroups. One pass at a time, in the background.
+   * agent was down) are killed and removed, with their cgroups and directories. One pass at a time, in the background.
    */
   private cleanupPods(): void {
     if (this.simulated || this.housekeeping || this.stopped) return;
@@ -374,9 +375,12 @@ export class NodeAgent {
         const uid = s.labels?.[KubernetesPodUIDLabel];
         if (uid && !this.workers.has(uid)) orphans.add(uid);
       }
-      if (orphans.size === 0 || this.stopped) return;
-      this.log.info('removing pods the API no longer has', { uids: [...orphans] });
-      for (const uid of await removeRuntimePods(this.runtime, orphans)) removePodCgroup(podCgroupParent(uid));
+      if (orphans.size > 0 && !this.stopped) {
+        this.log.info('removing pods the API no longer has', { uids: [...orphans] });
+        for (const uid of await removeRuntimePods(this.runtime, orphans)) removePodCgroup(podCgroupParent(uid));
+      }
+      // Then their directories (volumes, hosts file, logs): cleanupOrphanedPodDirs.
+      if (this.options.rootDir && !this.stopped) await removeOrphanedPodDirs(this.options.rootDir, new Set(this.workers.keys()));
     })().catch((e: unknown) => this.log.warn('cleaning up orphaned pods failed', { error: (e as Error).message })).finally(() => { this.housekeeping = undefined; });
   }
 
