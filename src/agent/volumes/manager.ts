@@ -94,14 +94,15 @@ export class PodVolumes {
   get followsObjects(): boolean { return [...this.mounted.values()].some((v) => v.refresh); }
 
   /**
-   * Sets up every volume of the pod (refreshing those that follow API objects). Returns the
-   * volumes that could not be set up, with why; the others are usable.
+   * Sets up every volume of the pod not set up yet, and with refresh rewrites those that
+   * follow API objects or the pod. Returns the volumes that could not be set up, with why;
+   * the others are usable.
    */
-  async setUp(pod: Pod): Promise<VolumeError[]> {
+  async setUp(pod: Pod, refresh = true): Promise<VolumeError[]> {
     const errors: VolumeError[] = [];
     for (const v of pod.spec?.volumes ?? []) {
       const done = this.mounted.get(v.name);
-      if (done && !done.refresh) continue;
+      if (done && !(refresh && done.refresh)) continue;
       try {
         this.mounted.set(v.name, await this.setUpVolume(pod, v));
       } catch (e) {
