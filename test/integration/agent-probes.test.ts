@@ -382,6 +382,23 @@ describe('probe manager (in-process API server, simulated runtime, exec probes)'
     expect(after.status?.containerStatuses?.[0]?.state?.running).to.be.an('object');
   });
 
+  it('liveness: the kill uses the probe\'s own terminationGracePeriodSeconds over the pod\'s', async () => {
+    const stops: number[] = [];
+    const original = sim.stopContainer.bind(sim);
+    sim.stopContainer = async (id: string, timeout: number) => {
+      if (sim.findContainers({ podName: 'live-5' }).some((c) => c.id === id)) stops.push(timeout);
+      return original(id, timeout);
+    };
+    try {
+      sim.scriptExec({ podName: 'live-5' }, { exitCode: 1 });
+      await create('live-5', { livenessProbe: { ...exec(['alive']), terminationGracePeriodSeconds: 7 } });
+      await podWhere('live-5', 'restarted', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1);
+      expect(stops[0]).to.equal(7);
+    } finally {
+      sim.stopContainer = original;
+    }
+  });
+
   it('liveness with restartPolicy Never: killed, not restarted, and the message says so', async () => {
     sim.scriptExec({ podName: 'live-2' }, { exitCode: 1 });
     await create('live-2', { livenessProbe: exec(['alive']) }, { restartPolicy: 'Never' });
