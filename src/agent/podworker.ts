@@ -150,6 +150,8 @@ export class PodWorker {
   private probes: PodProbes | undefined;
   /** Containers killed to be restarted (failed probe or postStart hook), whatever their exit code. */
   private readonly killedForRestart = new Set<string>();
+  /** Deletion is stopping the containers (the sync is busy, but readiness changes are still published). */
+  private stoppingContainers = false;
   /** The pod's volumes on disk (only with a root directory). */
   private readonly volumes: PodVolumes | undefined;
   private volumeRetryMs = VOLUME_RETRY_MS;
@@ -339,7 +341,7 @@ export class PodWorker {
       return;
     }
     this.everStarted = true;
-    this.probes ??= this.prober.addPod(this.pod, { hostIP: this.deps.hostIP, event: this.hookContext().event, onChange: () => this.kick() });
+    this.probes ??= this.prober.addPod(this.pod, { hostIP: this.deps.hostIP, event: this.hookContext().event, onChange: () => this.probeResultChanged() });
     this.startTime ??= this.pod.status?.startTime ?? timestamp(Date.now());
     if ((await this.mountVolumes()) && (await this.ensureSandbox())) await this.converge();
     await this.publish(false);
@@ -557,6 +559,12 @@ export class PodWorker {
     // Still not settled (containers that keep exiting at once): publish, then carry on.
     await this.refresh();
     this.wake(Date.now());
+  }
+
+  /** A probe result changed: sync again, or while deletion waits for the containers, publish readiness right away. */
+  private probeResultChanged(): void {
+    if (this.stoppingContainers) void this.publish(true).catch(() => undefined);
+    else this.kick();
   }
 
   /** Containers that failed a liveness or startup probe are killed; plan() restarts them per the restart policy. */
@@ -850,7 +858,12 @@ export class PodWorker {
     // All at once, as the kubelet does: each runs its preStop hook within the grace period.
     const ctx = this.hookContext();
     const stopping = this.containers.filter((rec) => rec.runtime?.state === 'CONTAINER_RUNNING' || rec.runtime?.state === 'CONTAINER_CREATED');
-    await Promise.all(stopping.map((rec) => killContainer(ctx, rec.spec, rec.runtime!.id, grace)));
+    this.stoppingContainers = true;
+    try {
+      await Promise.all(stopping.map((rec) => killContainer(ctx, rec.spec, rec.runtime!.id, grace)));
+    } finally {
+      this.stoppingContainers = false;
+    }
     await this.refresh();
     if (this.everStarted && !this.terminal) {
       for (const rec of this.containers) if (rec.waiting?.reason === 'CrashLoopBackOff' && rec.runtime) rec.waiting = undefined;

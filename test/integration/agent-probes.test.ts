@@ -421,6 +421,19 @@ describe('probe manager (in-process API server, simulated runtime, exec probes)'
     expect(evs.map((e) => e.reason)).to.not.include('Unhealthy');
   });
 
+  it('readiness goes on while a deleted pod\'s containers stop: a failure is published before they are gone', async () => {
+    let deleting = false;
+    sim.scriptExec({ podName: 'ready-4' }, () => ({ exitCode: deleting ? 1 : 0 }));
+    await create('ready-4', { readinessProbe: exec(['ready']), lifecycle: { preStop: { sleep: { seconds: 3 } } } }, { terminationGracePeriodSeconds: 10 });
+    await podWhere('ready-4', 'Ready', (x) => condition(x, 'Ready')?.status === 'True');
+    deleting = true;
+    await client.delete(pods, 'default', 'ready-4');
+    const p = await podWhere('ready-4', 'not Ready while terminating', (x) => condition(x, 'Ready')?.status === 'False', 5000);
+    expect(p.metadata.deletionTimestamp).to.be.a('string');
+    expect(p.status?.containerStatuses?.[0]).to.include({ ready: false });
+    expect(p.status?.containerStatuses?.[0]?.state?.running, 'still running (in its preStop)').to.be.an('object');
+  });
+
   it('startup: liveness and readiness wait until it succeeds; started and ready follow', async () => {
     const ran: string[] = [];
     let startedUp = false;
