@@ -420,6 +420,32 @@ describe('node agent: from pod spec to container config (simulated runtime, real
       expect(await readFile(join(path, 'kept'), 'utf8')).to.equal('x');
     });
 
+    it('mounts a generic ephemeral volume from the claim made for the pod, and refuses volume types it has no plugin for', async () => {
+      const path = join(hostDir, 'pv-eph');
+      const p = await createPod('eph', {
+        containers: [{ name: 'app', image: 'busybox:1.35', volumeMounts: [{ name: 'scratch', mountPath: '/s' }] }],
+        volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } }],
+      });
+      const ev = await until(async () => (await eventsOf('eph')).find((e) => e.reason === 'FailedMount'), 10_000, 'FailedMount');
+      expect(ev.message).to.equal(`MountVolume.SetUp failed for volume "scratch" : error processing PVC ${NS}/eph-scratch: persistentvolumeclaim "eph-scratch" not found`);
+      await client.create(pvs, undefined, { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'h3-pv-eph' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path, type: 'DirectoryOrCreate' }, claimRef: { namespace: NS, name: 'eph-scratch' }, persistentVolumeReclaimPolicy: 'Retain' } });
+      await client.create(pvcs, NS, {
+        apiVersion: 'v1', kind: 'PersistentVolumeClaim',
+        metadata: { name: 'eph-scratch', ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'eph', uid: p.metadata.uid, controller: true }] },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, volumeName: 'h3-pv-eph', storageClassName: '' },
+      });
+      const pvc = await client.get<Record<string, unknown>>(pvcs, NS, 'eph-scratch');
+      await client.update(pvcs, NS, 'eph-scratch', { ...pvc, status: { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } } }, 'status');
+      await running('eph');
+      expect(runtime.containerOf('eph', 'app')!.mounts).to.deep.include({ containerPath: '/s', hostPath: path, readonly: false, propagation: 'PROPAGATION_PRIVATE' });
+      await deletePod('eph');
+
+      await createPod('nfs', { containers: [{ name: 'app', image: 'busybox:1.35' }], volumes: [{ name: 'n', nfs: { server: '192.0.2.99', path: '/export' } }] });
+      const nfs = await until(async () => (await eventsOf('nfs')).find((e) => e.reason === 'FailedMount'), 10_000, 'FailedMount');
+      expect(nfs.message).to.equal('MountVolume.SetUp failed for volume "n" : no volume plugin matched name: nfs');
+      await client.delete(pods, NS, 'nfs', { gracePeriodSeconds: 0 });
+    });
+
     it('expands subPathExpr with the container environment, and refuses one that leads out with ..', async () => {
       const ok = await createPod('subexpr', {
         containers: [{ name: 'app', image: 'busybox:1.35', env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }], volumeMounts: [{ name: 'e', mountPath: '/e', subPathExpr: 'logs/$(POD)' }] }],

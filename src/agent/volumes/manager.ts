@@ -119,6 +119,8 @@ export class PodVolumes {
   private async setUpVolume(pod: Pod, v: IVolume): Promise<MountedVolume> {
     if (v.hostPath) return { path: await checkHostPath(v.hostPath.path, v.hostPath.type ?? ''), readOnly: false, refresh: false };
     if (v.persistentVolumeClaim) return this.claimPath(pod, v.persistentVolumeClaim.claimName, v.persistentVolumeClaim.readOnly ?? false);
+    // A generic ephemeral volume is the claim `<pod>-<volume>` made for (and owned by) the pod.
+    if (v.ephemeral) return this.claimPath(pod, `${pod.metadata.name}-${v.name}`, false, true);
     if (v.configMap || v.secret || v.downwardAPI || v.projected) {
       const plugin = v.configMap ? 'configMap' : v.secret ? 'secret' : v.downwardAPI ? 'downwardAPI' : 'projected';
       const path = this.pluginDir(plugin, v.name);
@@ -130,6 +132,7 @@ export class PodVolumes {
       return { path, readOnly: true, refresh: true };
     }
     // emptyDir, and what a pod with no source at all gets (an emptyDir, as API defaulting would make it).
+    if (!v.emptyDir && Object.keys(v).some((k) => k !== 'name')) throw new Error(`no volume plugin matched name: ${Object.keys(v).filter((k) => k !== 'name').join(', ')}`);
     const path = this.pluginDir('emptyDir', v.name);
     await mkdir(path, { recursive: true });
     await chmod(path, 0o777);
@@ -141,10 +144,13 @@ export class PodVolumes {
   }
 
   /** persistentVolumeClaim: the bound PersistentVolume's hostPath or local path. */
-  private async claimPath(pod: Pod, claimName: string, readOnly: boolean): Promise<MountedVolume> {
+  private async claimPath(pod: Pod, claimName: string, readOnly: boolean, ephemeral = false): Promise<MountedVolume> {
     const ns = pod.metadata.namespace ?? 'default';
     const pvc = await this.host.objects.persistentVolumeClaim(ns, claimName);
     if (!pvc) throw new Error(`error processing PVC ${ns}/${claimName}: persistentvolumeclaim "${claimName}" not found`);
+    if (ephemeral && !pvc.metadata?.ownerReferences?.some((o) => o.controller && o.uid === this.uid)) {
+      throw new Error(`error processing PVC ${ns}/${claimName}: PVC was not created for pod ${ns}/${pod.metadata.name} (pod is not owner)`);
+    }
     const pvName = pvc.spec?.volumeName;
     if (!pvName || pvc.status?.phase !== 'Bound') throw new Error(`error processing PVC ${ns}/${claimName}: PVC is not bound`);
     const pv = await this.host.objects.persistentVolume(pvName);
