@@ -1,10 +1,10 @@
-// The probe manager (upstream prober_manager.go): the agent has one; each pod it runs gets
+// The probe manager (upstream prober_manager.go): one per node agent (proberFor its runtime,
+// unless the agent hands its pod workers one of its own); each pod it runs gets
 // a PodProbes with a worker per container and probe type (liveness, readiness, startup) for
 // its regular and sidecar containers. The pod worker hands it every status it generates, and
 // asks it, container by container, whether the container has started and is ready, and which
 // containers failed a liveness or startup probe and must be killed.
 
-import type { Logger } from '../../log.ts';
 import { SimRuntime } from '../runtime/sim.ts';
 import type { ContainerRuntime } from '../runtime/types.ts';
 import type { Container, Pod, PodStatus } from '../types.ts';
@@ -17,7 +17,6 @@ export interface ProberManagerOptions {
   runtime: ContainerRuntime;
   /** How network probes reach pods (default: the host's network; simulatedNetwork for the simulated runtime). */
   network?: ProbeNetwork;
-  log?: Logger;
 }
 
 /** What the pod worker supplies for one pod's probes. */
