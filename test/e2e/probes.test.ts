@@ -70,6 +70,16 @@ describeRealRuntime('probes and hooks on real containers', function () {
     expect(restarted.status?.containerStatuses?.[0]?.lastState?.terminated?.message).to.equal('drained-by-prestop\n');
   });
 
+  it('an exec probe that outlives timeoutSeconds fails as timed out', async () => {
+    const pod = busyboxPod('slow', WEB);
+    pod.spec!.containers[0].readinessProbe = { exec: { command: ['sleep', '3'] }, timeoutSeconds: 1, periodSeconds: 2, failureThreshold: 1 };
+    await createPod(skiff, pod);
+    const unhealthy = await until('Unhealthy event', async () => (await eventsOf('slow')).find((e) => e.reason === 'Unhealthy'), 60_000, 200);
+    expect(unhealthy.message).to.equal('Readiness probe failed: command "sleep 3" timed out');
+    const p = await waitForPod(skiff, 'default', 'slow', () => true);
+    expect(condition(p, 'Ready')?.status).to.equal('False');
+  });
+
   it('tcpSocket readiness on a port nothing listens on: not Ready, connection refused', async () => {
     const pod = busyboxPod('closed', WEB);
     pod.spec!.containers[0].readinessProbe = { tcpSocket: { port: 81 }, periodSeconds: 1, failureThreshold: 1 };
