@@ -67,7 +67,8 @@ const rows: Row[] = [
   { kind: 'ServiceAccount', plural: 'serviceaccounts', short: ['sa'],
     extra: [{ name: 'token', kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] }] },
   { kind: 'Service', plural: 'services', short: ['svc'], categories: ['all'], status: true,
-    verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] },
+    verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+    extra: [{ name: 'proxy', kind: { group: '', version: 'v1', kind: 'ServiceProxyOptions' }, verbs: ['create', 'delete', 'get', 'patch', 'update'] }] },
   // apps/v1
   { group: 'apps', kind: 'ControllerRevision', plural: 'controllerrevisions' },
   { group: 'apps', kind: 'DaemonSet', plural: 'daemonsets', short: ['ds'], categories: ['all'], status: true },

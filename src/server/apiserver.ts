@@ -16,7 +16,7 @@ import { aggregatedContentType, aggregatedVersionAccepted, buildDiscovery } from
 import type { Logger } from '../log.ts';
 import { handleStreamingUpgrade } from './streaming/index.ts';
 import { writeResponse } from './streaming/upgrade.ts';
-import { matchPodProxy, podProxy } from './streaming/proxy.ts';
+import { matchProxy, proxy } from './streaming/proxy.ts';
 
 export interface ApiServerOptions {
   tls: { key: string; cert: string; ca: string };
@@ -110,9 +110,9 @@ export class ApiServer {
     }
     try {
       if (path.startsWith('/openapi/') && this.openapi.handle(req, res, path)) return;
-      const proxy = this.opts.rest.streaming && path.includes('/proxy') ? matchPodProxy(path) : undefined;
-      if (proxy) {
-        podProxy(this.opts.rest.streaming!, req, res, proxy.namespace, proxy.target, proxy.rest, q < 0 ? '' : url.slice(q)).catch((e: unknown) => this.fail(req, res, e));
+      const proxied = this.opts.rest.streaming && path.includes('/proxy') ? matchProxy(path) : undefined;
+      if (proxied) {
+        proxy(this.opts.rest.streaming!, req, res, proxied, q < 0 ? '' : url.slice(q)).catch((e: unknown) => this.fail(req, res, e));
         return;
       }
       if (path.startsWith('/api/') || path.startsWith('/apis/')) {

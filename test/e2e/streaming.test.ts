@@ -43,6 +43,7 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
     skiff = await startRealSkiff();
     work = mkdtempSync(join(tmpdir(), 'skiff-streaming-'));
     const web = busyboxPod('web', ['sh', '-c', 'mkdir -p /www && echo hello-from-pod > /www/index.html && httpd -p 8080 -h /www && trap "exit 0" TERM; sleep 3600 & wait']);
+    web.metadata.labels = { app: 'web' };
     const two = busyboxPod('two', SLEEP_FOREVER);
     two.spec!.containers.push({ name: 'side', image: BUSYBOX, command: SLEEP_FOREVER });
     await Promise.all([
@@ -88,6 +89,19 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
       expect(r.stdout).to.equal('tick-1\ntick-2\ntick-3\ntick-4\ntick-5\n');
       expect(Date.now() - started).to.be.below(20_000);
     });
+
+    for (const protocol of ['binary.k8s.io', 'base64.binary.k8s.io']) {
+      it(`over a WebSocket (${protocol}), as the conformance suite reads it`, async () => {
+        const ws = new WebSocket(`wss://127.0.0.1:${skiff.port}/api/v1/namespaces/default/pods/printer/log?container=main`, [protocol], {
+          ca: skiff.credentials.caPem, cert: skiff.credentials.certPem, key: skiff.credentials.keyPem,
+        });
+        let text = '';
+        ws.on('message', (m: Buffer, isBinary: boolean) => { text += isBinary ? m.toString() : Buffer.from(m.toString(), 'base64').toString(); });
+        const code = await new Promise<number>((resolve, reject) => { ws.on('close', resolve); ws.on('error', reject); });
+        expect(code).to.equal(1000);
+        expect(text).to.equal('line-1\nline-2\nline-3\n');
+      });
+    }
 
     it('--previous shows the instance before the restart', async () => {
       // The first run leaves a mark in an emptyDir and fails; the second one stays up.
@@ -163,6 +177,24 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
         expect(r.stdout).to.include('size=30 100\r\n');
       });
     }
+
+    it('WebSocket channel.k8s.io (the conformance suite\'s exec): stdout on channel 1, failures as text on channel 3', async () => {
+      const run = async (command: string) => {
+        const q = new URLSearchParams([['command', 'sh'], ['command', '-c'], ['command', command], ['stdout', '1'], ['stderr', '1'], ['container', 'main']]);
+        const ws = new WebSocket(`wss://127.0.0.1:${skiff.port}/api/v1/namespaces/default/pods/shell/exec?${q}`, ['channel.k8s.io'], {
+          ca: skiff.credentials.caPem, cert: skiff.credentials.certPem, key: skiff.credentials.keyPem,
+        });
+        const channels: Record<number, string> = {};
+        ws.on('message', (m: Buffer) => { channels[m[0]!] = (channels[m[0]!] ?? '') + m.subarray(1).toString(); });
+        await new Promise<number>((resolve, reject) => { ws.on('close', resolve); ws.on('error', reject); });
+        return channels;
+      };
+      const ok = await run('echo remote execution test');
+      expect(ok[1]).to.equal('remote execution test\n');
+      expect(ok[3] ?? '').to.equal('');
+      const failed = await run('exit 4');
+      expect(failed[3]).to.equal('command terminated with non-zero exit code: error executing command [sh -c exit 4], exit code 4');
+    });
 
     for (const protocol of ['v4.channel.k8s.io', 'v4.base64.channel.k8s.io']) {
       it(`WebSocket ${protocol} (what other clients use): channels 1 and 2 out, the exit status on channel 3`, async () => {
@@ -281,6 +313,20 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
       expect(anonymous.status).to.equal(401);
       const admin = await until('printer done', async () => { const r = await agentGet('/containerLogs/default/printer/main?tailLines=1', true); return r.body === 'line-3\n' ? r : undefined; }, 10_000, 200);
       expect(admin.status).to.equal(200);
+    });
+  });
+
+  describe('services/proxy', () => {
+    it('proxies to a ready endpoint by port name and by port number', async () => {
+      const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'websvc', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } };
+      expect((await request(skiff, 'POST', '/api/v1/namespaces/default/services', { body: svc })).status).to.equal(201);
+      const byName = await until('endpoints', async () => { const r = await request(skiff, 'GET', '/api/v1/namespaces/default/services/websvc:http/proxy/index.html'); return r.status === 200 ? r : undefined; }, 30_000, 250);
+      expect(byName.text).to.equal('hello-from-pod\n');
+      const byNumber = await kubectl(['get', '--raw', '/api/v1/namespaces/default/services/http:websvc:80/proxy/']);
+      expect(byNumber.stdout).to.equal('hello-from-pod\n');
+      const noPort = await request(skiff, 'GET', '/api/v1/namespaces/default/services/websvc:81/proxy/');
+      expect(noPort.status).to.equal(503);
+      expect((noPort.json as { message: string }).message).to.equal('no service port 81 found for service "websvc"');
     });
   });
 

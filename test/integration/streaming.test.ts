@@ -65,10 +65,10 @@ describe('streaming subresources on the API server', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('lists log, exec, attach, portforward and proxy under pods in discovery', async () => {
+  it('lists pods log, exec, attach, portforward, proxy and services proxy in discovery', async () => {
     const r = await request(skiff, 'GET', '/api/v1');
-    const names = (r.json as { resources: { name: string; verbs: string[] }[] }).resources.filter((x) => x.name.startsWith('pods/')).map((x) => x.name);
-    expect(names).to.include.members(['pods/log', 'pods/exec', 'pods/attach', 'pods/portforward', 'pods/proxy']);
+    const names = (r.json as { resources: { name: string; verbs: string[] }[] }).resources.filter((x) => x.name.includes('/')).map((x) => x.name);
+    expect(names).to.include.members(['pods/log', 'pods/exec', 'pods/attach', 'pods/portforward', 'pods/proxy', 'services/proxy']);
   });
 
   const cases: { name: string; path: string; code: number; reason: string; message?: string | RegExp }[] = [
@@ -127,9 +127,17 @@ describe('streaming subresources on the API server', function () {
     { path: '/api/v1/namespaces/default/pods/nope:80/proxy/', code: 404, message: /pods "nope" not found/ },
     { path: '/api/v1/namespaces/default/pods/one:http/proxy/', code: 400, message: /named ports are not supported/ },
     { path: '/api/v1/namespaces/default/pods/ftp:one:21/proxy/', code: 400, message: /invalid request/ },
+    { path: '/api/v1/namespaces/default/services/nope/proxy/', code: 404, message: /services "nope" not found/ },
+    { path: '/api/v1/namespaces/default/services/lonely:http/proxy/', code: 503, message: /^no endpoints available for service "lonely"$/ },
+    { path: '/api/v1/namespaces/default/services/lonely:81/proxy/', code: 503, message: /^no service port 81 found for service "lonely"$/ },
   ];
   for (const p of proxies) {
-    it(`pods/proxy ${p.path}: ${p.code}`, async () => {
+    it(`${p.path.includes('/pods/') ? 'pods' : 'services'}/proxy ${p.path}: ${p.code}`, async () => {
+      if (p.path.includes('/lonely')) {
+        const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lonely', namespace: 'default' }, spec: { selector: { app: 'none' }, ports: [{ name: 'http', port: 80 }] } };
+        const c = await request(skiff, 'POST', '/api/v1/namespaces/default/services', { body: svc });
+        expect([201, 409]).to.include(c.status);
+      }
       const r = await request(skiff, 'GET', p.path);
       expect(r.status, r.text).to.equal(p.code);
       expect((r.json as Status).message).to.match(p.message);

@@ -12,6 +12,7 @@ import { StatusError, badRequest, fieldInvalid, invalid, methodNotAllowed, toSta
 import type { ResourceRequest } from '../requestinfo.ts';
 import type { GenericRegistry } from '../../registry/generic.ts';
 import type { Node, Pod } from '../../agent/types.ts';
+import type { IEndpoints, IService } from 'kubernetes-models/v1';
 import type { Logger } from '../../log.ts';
 import { agentLocation, type KubeletCredentials } from './kubelet.ts';
 import { dialUpgrade, splice, upgradeHeaders, write101, writeResponse, type UpgradeResult } from './upgrade.ts';
@@ -23,6 +24,9 @@ export interface StreamingContext {
   /** The pod from the API server's cache; throws NotFound. */
   getPod(namespace: string, name: string): Pod;
   getNode(name: string): Node | undefined;
+  /** The Service from the cache; throws NotFound. */
+  getService(namespace: string, name: string): IService;
+  getEndpoints(namespace: string, name: string): IEndpoints | undefined;
   /** The API server's client certificate toward agents. */
   credentials(): Promise<KubeletCredentials>;
   logger?: Logger;
@@ -33,12 +37,17 @@ export function streamingContext(
   registries: Iterable<GenericRegistry>, credentials: () => Promise<KubeletCredentials>, logger?: Logger,
 ): StreamingContext {
   const all = [...registries];
-  const pods = all.find((g) => g.info.group === '' && g.info.plural === 'pods');
-  const nodes = all.find((g) => g.info.group === '' && g.info.plural === 'nodes');
-  if (!pods || !nodes) throw new Error('streaming needs the pods and nodes registries');
+  const core = (plural: string) => {
+    const g = all.find((x) => x.info.group === '' && x.info.plural === plural);
+    if (!g) throw new Error(`streaming needs the ${plural} registry`);
+    return g;
+  };
+  const [pods, nodes, services, endpoints] = [core('pods'), core('nodes'), core('services'), core('endpoints')];
   return {
     getPod: (namespace, name) => pods.served(pods.getEntry(namespace, name)) as Pod,
     getNode: (name) => (nodes.cacherHas(undefined, name) ? nodes.served(nodes.getEntry(undefined, name)) as Node : undefined),
+    getService: (namespace, name) => services.served(services.getEntry(namespace, name)) as IService,
+    getEndpoints: (namespace, name) => (endpoints.cacherHas(namespace, name) ? endpoints.served(endpoints.getEntry(namespace, name)) as IEndpoints : undefined),
     credentials,
     logger,
   };
@@ -137,25 +146,24 @@ function validateLogOptions(name: string, q: Query): void {
 
 const isTrue = (q: Query, p: string) => q.get(p) === 'true' || q.get(p) === '1';
 
-/** GET pods/{name}/log: text/plain from the agent's container log, streamed while following. */
-export async function podLog(sc: StreamingContext, req: http.IncomingMessage, res: http.ServerResponse, namespace: string, name: string, q: Query): Promise<void> {
-  if (req.method !== 'GET') throw methodNotAllowed(req.method ?? '', 'Pod');
+/**
+ * Opens the container's log on its node agent after upstream's checks; undefined for a pod
+ * not yet scheduled (whose log is empty, as upstream answers). The caller consumes or destroys
+ * the stream.
+ */
+async function openPodLog(sc: StreamingContext, namespace: string, name: string, q: Query): Promise<http.IncomingMessage | undefined> {
   validateLogOptions(name, q);
   const pod = sc.getPod(namespace, name);
   const container = selectContainer(pod, q.get('container'), true);
-  if (!pod.spec?.nodeName) {
-    // Not yet scheduled: no logs, as upstream answers with an empty stream.
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 0 });
-    res.end();
-    return;
-  }
+  const nodeName = pod.spec?.nodeName;
+  if (!nodeName) return undefined;
   validateContainerLogStatus(pod, container, isTrue(q, 'previous'));
-  const base = agentLocation(pod, sc.getNode(pod.spec.nodeName));
+  const base = agentLocation(pod, sc.getNode(nodeName));
   const forward = new URLSearchParams();
   for (const p of LOG_PARAMS) { const v = q.get(p); if (v !== null && v !== '') forward.set(p, v); }
   const url = new URL(`/containerLogs/${enc(namespace)}/${enc(name)}/${enc(container)}?${forward}`, base);
   const creds = await sc.credentials();
-  await new Promise<void>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     const upstream = https.request({
       host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port, path: url.pathname + url.search, method: 'GET',
       cert: creds.certPem, key: creds.keyPem, rejectUnauthorized: false, agent: false, timeout: 30_000,
@@ -168,20 +176,51 @@ export async function podLog(sc: StreamingContext, req: http.IncomingMessage, re
         return;
       }
       upstream.setTimeout(0);
-      res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
-      res.flushHeaders();
-      up.pipe(res);
-      up.on('end', () => resolve());
-      up.on('error', () => { res.destroy(); resolve(); });
+      resolve(up);
     });
-    res.on('close', () => { upstream.destroy(); resolve(); });
-    upstream.on('timeout', () => upstream.destroy(new Error(`timed out connecting to the agent of node ${pod.spec!.nodeName}`)));
-    upstream.on('error', (e) => reject(res.headersSent ? e : badRequest(`unable to reach the agent of node ${pod.spec!.nodeName}: ${e.message}`)));
+    upstream.on('timeout', () => upstream.destroy(new Error(`timed out connecting to the agent of node ${nodeName}`)));
+    upstream.on('error', (e) => reject(badRequest(`unable to reach the agent of node ${nodeName}: ${e.message}`)));
     upstream.end();
-  }).catch((e: unknown) => {
-    if (res.headersSent) { res.destroy(); return; }
-    throw e;
   });
+}
+
+/** GET pods/{name}/log: text/plain from the agent's container log, streamed while following. */
+export async function podLog(sc: StreamingContext, req: http.IncomingMessage, res: http.ServerResponse, namespace: string, name: string, q: Query): Promise<void> {
+  if (req.method !== 'GET') throw methodNotAllowed(req.method ?? '', 'Pod');
+  const log = await openPodLog(sc, namespace, name, q);
+  if (!log) {
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 0 });
+    res.end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
+  res.on('close', () => log.destroy());
+  log.on('error', () => res.destroy());
+  log.pipe(res);
+}
+
+/** WebSocket subprotocols of a log stream (upstream wsstream's Reader): raw binary messages, or base64 text. */
+const LOG_WS_PROTOCOLS = ['binary.k8s.io', 'base64.binary.k8s.io'] as const;
+
+/** pods/{name}/log over a WebSocket: each chunk of the log one message, then a normal close. */
+async function podLogWebSocket(sc: StreamingContext, req: http.IncomingMessage, socket: Duplex, head: Buffer, namespace: string, name: string, q: Query): Promise<void> {
+  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const protocol = offered.length === 0 ? '' : LOG_WS_PROTOCOLS.find((p) => offered.includes(p));
+  if (protocol === undefined) throw badRequest(`none of the offered WebSocket subprotocols ${JSON.stringify(offered.join(', '))} is supported (want binary.k8s.io or base64.binary.k8s.io)`);
+  const log = await openPodLog(sc, namespace, name, q);
+  await acceptWebSocket(req, socket, head, protocol, (ws) => {
+    if (!log) { ws.close(1000); return; }
+    log.on('data', (d: Buffer) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (protocol === 'base64.binary.k8s.io') ws.send(d.toString('base64'));
+      else ws.send(d);
+    });
+    log.on('end', () => { if (ws.readyState === ws.OPEN) ws.close(1000); });
+    log.on('error', () => ws.terminate());
+    ws.on('close', () => log.destroy());
+    ws.on('error', () => log.destroy());
+  }, log ?? { destroy: () => undefined });
 }
 
 const enc = encodeURIComponent;
@@ -218,8 +257,12 @@ export function handleStreamingUpgrade(sc: StreamingContext, req: http.IncomingM
 
 async function upgrade(sc: StreamingContext, req: http.IncomingMessage, socket: Duplex, head: Buffer, r: ResourceRequest, q: Query): Promise<void> {
   const sub = r.subresource;
-  if (r.resource.group !== '' || r.resource.plural !== 'pods' || !r.namespace || !r.name || (sub !== 'exec' && sub !== 'attach' && sub !== 'portforward')) {
-    throw badRequest('connection upgrades are served only by pods/exec, pods/attach and pods/portforward');
+  if (r.resource.group !== '' || r.resource.plural !== 'pods' || !r.namespace || !r.name || (sub !== 'exec' && sub !== 'attach' && sub !== 'portforward' && sub !== 'log')) {
+    throw badRequest('connection upgrades are served only by pods/exec, pods/attach, pods/portforward and (WebSocket) pods/log');
+  }
+  if (sub === 'log') {
+    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket' || req.method !== 'GET') throw badRequest('pods/log upgrades only to a WebSocket, with GET');
+    return podLogWebSocket(sc, req, socket, head, r.namespace, r.name, q);
   }
   if (req.method !== 'GET' && req.method !== 'POST') throw methodNotAllowed(req.method ?? '', sub === 'portforward' ? 'PodPortForwardOptions' : sub === 'exec' ? 'PodExecOptions' : 'PodAttachOptions');
   const pod = sc.getPod(r.namespace, r.name);
@@ -295,9 +338,9 @@ async function dialAgent(url: URL, method: string, headers: Record<string, strin
 /** ws is loaded on the first WebSocket session, not at API server start. */
 let wsModule: Promise<{ WebSocketServer: typeof WebSocketServer }> | undefined;
 
-async function acceptWebSocket(req: http.IncomingMessage, socket: Duplex, head: Buffer, protocol: string, onOpen: (ws: WebSocket) => void, upstream: Duplex): Promise<void> {
+async function acceptWebSocket(req: http.IncomingMessage, socket: Duplex, head: Buffer, protocol: string, onOpen: (ws: WebSocket) => void, upstream: { destroy(): unknown }): Promise<void> {
   const { WebSocketServer: Server } = await (wsModule ??= import('ws'));
-  const server = new Server({ noServer: true, perMessageDeflate: false, clientTracking: false, handleProtocols: () => protocol });
+  const server = new Server({ noServer: true, perMessageDeflate: false, clientTracking: false, handleProtocols: () => protocol || false });
   socket.on('close', () => upstream.destroy());
   server.handleUpgrade(req, socket, head, (ws) => onOpen(ws));
 }

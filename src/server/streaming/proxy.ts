@@ -1,7 +1,8 @@
-// pods/proxy (upstream pkg/registry/core/pod/rest ProxyREST + ResourceLocation): HTTP to the
-// pod's IP, `/api/v1/namespaces/{ns}/pods/[scheme:]{name}[:port]/proxy/{path}`. The API server
-// dials the pod itself, as upstream does; only pods whose address is on one of this machine's
-// pod bridges (or loopback, for host-network pods here) are reachable.
+// pods/proxy and services/proxy (upstream ProxyREST + ResourceLocation of pods and services):
+// HTTP to the pod's IP, `/api/v1/namespaces/{ns}/pods/[scheme:]{name}[:port]/proxy/{path}`, or to
+// one ready endpoint of the Service, `.../services/[scheme:]{name}[:port]/proxy/{path}`. The API
+// server dials the pod itself, as upstream does; only addresses on one of this machine's pod
+// bridges (or loopback, for host-network pods here) are dialled.
 
 import http from 'node:http';
 import https from 'node:https';
@@ -12,17 +13,23 @@ import { SimulatedNodeAnnotation } from '../../agent/node.ts';
 import type { Pod } from '../../agent/types.ts';
 import type { StreamingContext } from './index.ts';
 
-const PROXY_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/proxy(\/.*)?$/;
+const PROXY_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/(pods|services)\/([^/]+)\/proxy(\/.*)?$/;
 
-/** The namespace, `[scheme:]name[:port]` and remaining path of a pods/proxy path, if it is one. */
-export function matchPodProxy(path: string): { namespace: string; target: string; rest: string } | undefined {
+export interface ProxyRequest { kind: 'pods' | 'services'; namespace: string; target: string; rest: string }
+
+/** The kind, namespace, `[scheme:]name[:port]` and remaining path of a pods/proxy or services/proxy path. */
+export function matchProxy(path: string): ProxyRequest | undefined {
   const m = PROXY_PATH.exec(path);
   if (!m) return undefined;
   try {
-    return { namespace: decodeURIComponent(m[1]!), target: decodeURIComponent(m[2]!), rest: m[3] ?? '/' };
+    return { kind: m[2] as 'pods' | 'services', namespace: decodeURIComponent(m[1]!), target: decodeURIComponent(m[3]!), rest: m[4] ?? '/' };
   } catch {
     return undefined;
   }
+}
+
+export function proxy(sc: StreamingContext, req: http.IncomingMessage, res: http.ServerResponse, p: ProxyRequest, search: string): Promise<void> {
+  return p.kind === 'pods' ? podProxy(sc, req, res, p.namespace, p.target, p.rest, search) : serviceProxy(sc, req, res, p.namespace, p.target, p.rest, search);
 }
 
 /** Upstream's SplitSchemeNamePort: "name", "name:port" or "scheme:name:port". */
@@ -69,12 +76,43 @@ export async function podProxy(sc: StreamingContext, req: http.IncomingMessage, 
   const ip = pod.status?.podIP;
   if (!ip) throw serviceUnavailable(`pod ${id.name} has no IP address yet`);
   if (!isLocalPodAddress(ip)) throw badRequest(`address not allowed: ${ip} is not on a pod network of this machine`);
-  const secure = id.scheme === 'https';
+  return forward(req, res, id.scheme, ip, Number(port) || (id.scheme === 'https' ? 443 : 80), rest, search);
+}
+
+/** services/proxy: a ready endpoint of the Service's port (by name, or by number mapped to its name). */
+export async function serviceProxy(sc: StreamingContext, req: http.IncomingMessage, res: http.ServerResponse, namespace: string, target: string, rest: string, search: string): Promise<void> {
+  const id = splitSchemeNamePort(target);
+  if (!id) throw badRequest(`invalid service request ${JSON.stringify(target)}`);
+  const svc = sc.getService(namespace, id.name);
+  let portName = id.port;
+  if (/^\d+$/.test(portName)) {
+    const port = svc.spec?.ports?.find((p) => p.port === Number(portName));
+    if (!port) throw serviceUnavailable(`no service port ${portName} found for service "${id.name}"`);
+    portName = port.name ?? '';
+  }
+  const subsets = sc.getEndpoints(namespace, id.name)?.subsets ?? [];
+  if (subsets.length === 0) throw serviceUnavailable(`no endpoints available for service "${id.name}"`);
+  const start = Math.floor(Math.random() * subsets.length);
+  for (let i = 0; i < subsets.length; i++) {
+    const ss = subsets[(start + i) % subsets.length]!;
+    const addresses = ss.addresses ?? [];
+    const port = (ss.ports ?? []).find((p) => (p.name ?? '') === portName);
+    if (!port || addresses.length === 0) continue;
+    const addr = addresses[Math.floor(Math.random() * addresses.length)]!;
+    if (!isLocalPodAddress(addr.ip)) throw badRequest(`address not allowed: ${addr.ip} is not on a pod network of this machine`);
+    return forward(req, res, id.scheme, addr.ip, port.port, rest, search);
+  }
+  throw serviceUnavailable(`no endpoints available for service "${target}"`);
+}
+
+/** Proxies one HTTP request to ip:port and streams the answer back (hop-by-hop headers and credentials dropped). */
+function forward(req: http.IncomingMessage, res: http.ServerResponse, scheme: string, ip: string, port: number, rest: string, search: string): Promise<void> {
+  const secure = scheme === 'https';
   const headers: http.OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
-  await new Promise<void>((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     const options: https.RequestOptions = {
-      host: ip, port: port || (secure ? 443 : 80), method: req.method, path: `${rest}${search}`, headers, agent: false, timeout: 30_000,
+      host: ip, port, method: req.method, path: `${rest}${search}`, headers, agent: false, timeout: 30_000,
       ...(secure ? { rejectUnauthorized: false } : {}),
     };
     const upstream = (secure ? https : http).request(options, (up) => {

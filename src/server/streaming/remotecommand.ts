@@ -12,16 +12,21 @@ export const Channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, cl
 
 export const StreamType = { error: 'error', stdin: 'stdin', stdout: 'stdout', stderr: 'stderr', resize: 'resize' } as const;
 
-/** WebSocket subprotocols we serve, most preferred first. */
-export const WS_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v4.base64.channel.k8s.io'] as const;
+/**
+ * WebSocket subprotocols we serve: v5 (stdin close signal), v4 (status as JSON on the error
+ * channel) and the original channel.k8s.io (error text only on failure), each binary or base64.
+ */
+export const WS_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v4.base64.channel.k8s.io', 'channel.k8s.io', 'base64.channel.k8s.io'] as const;
 export type WsProtocol = (typeof WS_PROTOCOLS)[number];
 
 /** The SPDY protocol spoken toward the agent (the runtime's streaming server knows up to v4). */
 export const SPDY_REMOTECOMMAND_PROTOCOL = 'v4.channel.k8s.io';
 
+/** The first of the client's subprotocols that we serve, as upstream's wsstream picks; channel.k8s.io when none is offered. */
 export function negotiateWsProtocol(offered: string | undefined): WsProtocol | undefined {
-  const list = (offered ?? '').split(',').map((s) => s.trim());
-  return WS_PROTOCOLS.find((p) => list.includes(p));
+  const list = (offered ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) return 'channel.k8s.io';
+  return list.find((p): p is WsProtocol => (WS_PROTOCOLS as readonly string[]).includes(p));
 }
 
 export interface StreamOptions { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean }
@@ -99,10 +104,17 @@ export function bridgeWebSocket(ws: WebSocket, protocol: WsProtocol, s: RemoteCo
   const errorData: Buffer[] = [];
   let errorEnded = false;
   let finished = false;
+  const versioned = protocol.startsWith('v4.') || protocol.startsWith('v5.');
   const finish = () => {
     if (finished) return;
     finished = true;
-    send(Channel.error, Buffer.from(statusFromErrorStream(Buffer.concat(errorData))));
+    const status = statusFromErrorStream(Buffer.concat(errorData));
+    if (versioned) send(Channel.error, Buffer.from(status));
+    else {
+      // The first protocol version reports only failures, as their message text.
+      const s = JSON.parse(status) as { status?: string; message?: string };
+      if (s.status !== 'Success') send(Channel.error, Buffer.from(s.message ?? 'error'));
+    }
     if (ws.readyState === ws.OPEN) ws.close(1000);
     s.conn.close();
   };
