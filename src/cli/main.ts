@@ -184,8 +184,7 @@ async function agent(argv: string[]): Promise<void> {
 
 /** `skiff image ...`: the image tooling (src/cli/image.ts). */
 async function image(argv: string[]): Promise<void> {
-  const module = './image.ts';
-  const { runImageCommand } = (await import(module)) as { runImageCommand(argv: string[]): Promise<number> };
+  const { runImageCommand } = await import('./image.ts');
   process.exitCode = await runImageCommand(argv);
 }
 

@@ -7,21 +7,11 @@ import { join } from 'node:path';
 import { CriRuntime } from '../agent/cri/runtime.ts';
 import { podCgroupParent, removePodCgroup, removePodCgroupRoot } from '../agent/podcgroups.ts';
 import { removeRuntimePods } from '../agent/runtimepod.ts';
+import { publishLocalImages } from '../images/publish.ts';
 import type { Logger } from '../log.ts';
 import { alive, startContainerd, type Containerd, type ContainerdOptions } from './containerd.ts';
 import { setupPodNetwork, type PodNetwork } from './network.ts';
-
-/** The registry (./registry.ts) and the image publisher (../images/publish.ts), loaded when a real node starts. */
-interface RegistryHandle { address: string; pid: number; stop(): Promise<void> }
-interface ImageModules {
-  startRegistry(o: { dataDir: string; port?: number; log?: (m: string) => void }): Promise<RegistryHandle>;
-  publishLocalImages(o: { dataDir: string; registry: string; log?: (m: string) => void }): Promise<{ sandboxImage: string; images: string[] }>;
-}
-
-async function imageModules(): Promise<ImageModules> {
-  const [registry, publish] = ['./registry.ts', '../images/publish.ts'];
-  return { ...(await import(registry)), ...(await import(publish)) } as ImageModules;
-}
+import { startRegistry, type RegistryHandle } from './registry.ts';
 
 export interface NodeRuntimeOptions {
   dataDir: string;
@@ -57,7 +47,6 @@ export async function startNodeRuntime(options: NodeRuntimeOptions): Promise<Nod
   try {
     const network = await setupPodNetwork({ dataDir, instance: options.networkInstance, log: log?.child('network') });
     undo.push(() => network.teardown());
-    const { startRegistry, publishLocalImages } = await imageModules();
     const registryLog = log?.child('registry');
     const registry = await startRegistry({ dataDir, port: options.registryPort ?? 0, log: (m) => registryLog?.info(m) });
     undo.push(() => registry.stop());
