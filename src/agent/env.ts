@@ -184,8 +184,8 @@ async function serviceEnv(pod: Pod, objects: PodObjects): Promise<Map<string, st
 export interface EnvContext {
   objects: PodObjects;
   facts: PodRuntimeFacts;
-  /** The node's allocatable, the default for unset limits in resourceFieldRef. */
-  allocatable: ResourceList;
+  /** The node's allocatable, the default for unset limits in resourceFieldRef (asked for only then). */
+  allocatable(): Promise<ResourceList>;
   /** Records a Warning event on the pod (invalid envFrom keys). */
   warn(reason: string, message: string): void;
 }
@@ -256,7 +256,7 @@ async function envValue(pod: Pod, container: IContainer, v: IEnvVar, mapping: Ma
     const target = from.resourceFieldRef.containerName
       ? [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === from.resourceFieldRef!.containerName) ?? container
       : container;
-    return containerResourceValue(from.resourceFieldRef, target, ctx.allocatable);
+    return containerResourceValue(from.resourceFieldRef, target, await ctx.allocatable());
   }
   if (from.configMapKeyRef) {
     const { name = '', key, optional } = from.configMapKeyRef;

@@ -708,7 +708,7 @@ export class PodWorker {
     const env = await makeEnvironmentVariables(this.pod, c, {
       objects: podObjectsFor(this.deps.client),
       facts: { podIP: this.podIP, hostIP: this.deps.hostIP },
-      allocatable: await this.allocatable(),
+      allocatable: () => this.allocatable(),
       warn: (reason, message) => this.event(undefined, 'Warning', reason, message),
     });
     const { command, args } = expandCommandAndArgs(c, env);

@@ -371,9 +371,9 @@ describe('node agent: from pod spec to container config (simulated runtime, real
       await createPod('waitcm', { containers: [{ name: 'app', image: 'busybox:1.35', volumeMounts: [{ name: 'c', mountPath: '/c' }] }], volumes: [{ name: 'c', configMap: { name: 'later' } }] });
       const ev = await until(async () => (await eventsOf('waitcm')).find((e) => e.reason === 'FailedMount'), 10_000, 'FailedMount');
       expect(ev.message).to.equal('MountVolume.SetUp failed for volume "c" : configmap "later" not found');
-      const p = await getPod('waitcm');
+      // The event goes out before the status write: wait for the status.
+      const p = await podWhere('waitcm', 'ContainerCreating', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating');
       expect(p.status?.phase).to.equal('Pending');
-      expect(p.status?.containerStatuses?.[0]?.state?.waiting?.reason).to.equal('ContainerCreating');
       await configMap('later', { k: 'v' });
       const r = await running('waitcm');
       expect(await readFile(join(volumeDir(r, 'configmap', 'c'), 'k'), 'utf8')).to.equal('v');

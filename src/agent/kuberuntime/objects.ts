@@ -2,9 +2,10 @@
 // and service managers): ConfigMaps and Secrets are read fresh each time they are needed,
 // and watched while pods on the node use them (as the kubelet's watch-based manager does;
 // one watch per namespace and kind here) so that their volumes are rewritten as soon as
-// they change; Services, which every container start needs for its environment, come from
-// a short-lived per-namespace cache so that a node starting many pods lists them once
-// rather than once per container.
+// they change. Services, which every container start needs for its environment, are listed
+// in batches: a container start shares the next LIST of its namespace with the starts that
+// wait for it, so a node starting many pods lists far less than once per container, yet
+// never misses a Service created before its container started.
 
 import type { IConfigMap, INode, IPersistentVolume, IPersistentVolumeClaim, ISecret, IService } from 'kubernetes-models/v1';
 import { watchStream, type WatchEvent } from '../../client/informer.ts';
@@ -25,8 +26,8 @@ export type PersistentVolumeClaim = IPersistentVolumeClaim;
 export type PersistentVolume = IPersistentVolume;
 export type Node = INode;
 
-/** How long a namespace's service list is reused. */
-const SERVICE_CACHE_MS = 1000;
+/** How long the Node (for its allocatable) is reused. */
+const NODE_CACHE_MS = 1000;
 /** A broken object watch is started again after this. */
 const WATCH_RETRY_MS = 1000;
 
@@ -61,7 +62,8 @@ const getOrUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => {
 };
 
 class ApiPodObjects implements PodObjects {
-  private readonly serviceLists = new Map<string, { at: number; items: Promise<Service[]> }>();
+  /** Per namespace: the LIST that has not been sent yet (joined by new callers) and the one in flight. */
+  private readonly serviceLists = new Map<string, { next?: Promise<Service[]>; inFlight?: Promise<unknown> }>();
   private readonly nodes = new Map<string, { at: number; node: Promise<Node | undefined> }>();
   private readonly watches = new Map<string, NamespaceWatch>();
   private watchClient: RestClient | undefined;
@@ -87,7 +89,7 @@ class ApiPodObjects implements PodObjects {
   node(name: string): Promise<Node | undefined> {
     const now = Date.now();
     const cached = this.nodes.get(name);
-    if (cached && now - cached.at < SERVICE_CACHE_MS) return cached.node;
+    if (cached && now - cached.at < NODE_CACHE_MS) return cached.node;
     const node = getOrUndefined(this.client.get<Node>(nodes, undefined, name));
     node.catch(() => this.nodes.delete(name));
     this.nodes.set(name, { at: now, node });
@@ -95,13 +97,24 @@ class ApiPodObjects implements PodObjects {
   }
 
   services(namespace: string): Promise<Service[]> {
-    const now = Date.now();
-    const cached = this.serviceLists.get(namespace);
-    if (cached && now - cached.at < SERVICE_CACHE_MS) return cached.items;
-    const items = this.client.list<Service>(services, namespace).then((l) => l.items);
-    items.catch(() => this.serviceLists.delete(namespace));
-    this.serviceLists.set(namespace, { at: now, items });
-    return items;
+    let b = this.serviceLists.get(namespace);
+    if (!b) this.serviceLists.set(namespace, (b = {}));
+    if (b.next) return b.next;
+    const batch = b;
+    batch.next = (async () => {
+      // A LIST already in flight may have been answered before this call: wait, then send a new one.
+      await batch.inFlight?.catch(() => undefined);
+      batch.next = undefined;
+      const list = this.client.list<Service>(services, namespace).then((l) => l.items);
+      batch.inFlight = list;
+      try {
+        return await list;
+      } finally {
+        if (batch.inFlight === list) batch.inFlight = undefined;
+        if (!batch.next && !batch.inFlight) this.serviceLists.delete(namespace);
+      }
+    })();
+    return batch.next;
   }
 
   watch(kind: WatchedKind, namespace: string, name: string, onChange: () => void): () => void {
