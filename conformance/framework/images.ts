@@ -7,4 +7,6 @@ export const images = {
   agnhost: `${REGISTRY}/agnhost:2.53`,
   busybox: `${REGISTRY}/busybox:1.36.1-1`,
   pause: 'registry.k8s.io/pause:3.10',
+  nginx: `${REGISTRY}/nginx:1.14-4`,
+  httpd: `${REGISTRY}/httpd:2.4.38-4`,
 } as const;
