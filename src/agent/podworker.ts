@@ -19,7 +19,7 @@ import { Backoff } from './backoff.ts';
 import { formatDuration } from './duration.ts';
 import { expandCommandAndArgs, makeEnvironmentVariables } from './env.ts';
 import { hostsFileContent, podDNSConfig, sandboxHostname } from './kuberuntime/dns.ts';
-import { podObjectsFor } from './kuberuntime/objects.ts';
+import { podObjectsFor, type PodObjects } from './kuberuntime/objects.ts';
 import { linuxContainerResources, namespacesForPod } from './kuberuntime/resources.ts';
 import { readContainerLogTail, readTerminationMessageFile } from './kuberuntime/termination.ts';
 import { killContainer, runPostStartHook, terminationGracePeriod, type HookContext } from './lifecycle.ts';
@@ -92,6 +92,8 @@ export interface PodWorkerDeps {
   resolvConf?: string;
   /** How often volumes that follow ConfigMaps, Secrets and the pod are refreshed (default 10 s). */
   volumeResyncMs?: number;
+  /** Where ConfigMaps, Secrets, Services, claims and the Node come from (default: the API client, podObjectsFor). */
+  objects?: PodObjects;
   /** The node's allocatable, what resourceFieldRef reports for unset limits (default: the Node's, read through the API). */
   nodeAllocatable?: () => ResourceList | undefined;
 }
@@ -172,18 +174,20 @@ export class PodWorker {
     if (deps.rootDir) {
       this.volumes = new PodVolumes({
         rootDir: deps.rootDir,
-        objects: podObjectsFor(deps.client),
+        objects: deps.objects ?? podObjectsFor(deps.client),
         allocatable: () => this.allocatable(),
         facts: () => ({ podIP: this.podIP, hostIP: deps.hostIP }),
       }, this.uid);
     }
   }
 
+  private get objects(): PodObjects { return this.deps.objects ?? podObjectsFor(this.deps.client); }
+
   /** The node's allocatable (kl.GetNode): what resourceFieldRef reports for limits a container does not set. */
   private async allocatable(): Promise<ResourceList> {
     const given = this.deps.nodeAllocatable?.();
     if (given) return given;
-    const node = await podObjectsFor(this.deps.client).node(this.pod.spec?.nodeName ?? '');
+    const node = await this.objects.node(this.pod.spec?.nodeName ?? '');
     return (node?.status?.allocatable ?? {}) as ResourceList;
   }
 
@@ -459,7 +463,7 @@ export class PodWorker {
 
   /** A change to a ConfigMap or Secret a volume shows syncs the pod at once (the watch-based manager). */
   private watchVolumeObjects(): () => void {
-    const objects = podObjectsFor(this.deps.client);
+    const objects = this.objects;
     const ns = this.pod.metadata.namespace ?? 'default';
     const refs = new Set<string>();
     for (const v of this.pod.spec?.volumes ?? []) {
@@ -706,7 +710,7 @@ export class PodWorker {
     const { metadata: m, spec } = this.pod;
     const c = rec.spec;
     const env = await makeEnvironmentVariables(this.pod, c, {
-      objects: podObjectsFor(this.deps.client),
+      objects: this.objects,
       facts: { podIP: this.podIP, hostIP: this.deps.hostIP },
       allocatable: () => this.allocatable(),
       warn: (reason, message) => this.event(undefined, 'Warning', reason, message),
