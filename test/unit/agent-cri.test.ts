@@ -11,6 +11,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { containerEvents, RelistPLEG, type RelistSource } from '../../src/agent/cri/pleg.ts';
 import { CriRuntime } from '../../src/agent/cri/runtime.ts';
 import { toWire } from '../../src/agent/cri/wire.ts';
+import { nodeConditions, runtimeErrors } from '../../src/agent/node.ts';
 import { RuntimeError, type Container, type ContainerEventResponse, type ContainerState } from '../../src/agent/runtime/types.ts';
 
 describe('CRI client', () => {
@@ -75,6 +76,26 @@ describe('CRI client', () => {
         unsubscribe();
         pleg.close();
       }
+    });
+  });
+
+  describe('node readiness from CRI Status', () => {
+    const capacity = { cpu: '2', memory: '1Gi', pods: '110', 'ephemeral-storage': '10Gi' };
+    const ready = (conditions: { type: string; status: boolean; reason?: string; message?: string }[]) =>
+      nodeConditions(undefined, '2026-01-01T00:00:00Z', capacity, runtimeErrors(conditions)).find((c) => c.type === 'Ready')!;
+
+    it('is Ready when RuntimeReady and NetworkReady are both true', () => {
+      expect(ready([{ type: 'RuntimeReady', status: true }, { type: 'NetworkReady', status: true }])).to.include({ status: 'True', reason: 'KubeletReady' });
+    });
+
+    it('is not Ready while the network plugin is not, in the kubelet\'s words', () => {
+      const c = ready([{ type: 'RuntimeReady', status: true }, { type: 'NetworkReady', status: false, reason: 'NetworkPluginNotReady', message: 'Network plugin returns error: cni plugin not initialized' }]);
+      expect(c).to.include({ status: 'False', reason: 'KubeletNotReady' });
+      expect(c.message).to.equal('container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized');
+    });
+
+    it('is not Ready when the runtime says nothing of itself', () => {
+      expect(ready([])).to.include({ status: 'False', reason: 'KubeletNotReady' });
     });
   });
 
