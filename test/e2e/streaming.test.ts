@@ -259,6 +259,26 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
       });
     }
 
+    it('kubectl run -it --rm in a terminal (tmux): an interactive shell with the terminal size, then the pod is deleted', async function () {
+      if (!existsSync('/usr/bin/tmux')) this.skip();
+      // A private tmux server, killed afterwards.
+      const tmux = (...args: string[]) => new Promise<string>((resolve) => {
+        execFile('tmux', ['-L', `skiff-streaming-${process.pid}`, ...args], { timeout: 10_000 }, (_e, stdout) => resolve(stdout));
+      });
+      try {
+        await tmux('new-session', '-d', '-s', 'run', '-x', '100', '-y', '30',
+          `kubectl --kubeconfig ${skiff.kubeconfigPath} run -it --rm --restart=Never interactive --image=${BUSYBOX} -- sh; sleep 60`);
+        await until('shell prompt', async () => ((await tmux('capture-pane', '-p', '-t', 'run')).includes('/ #') ? true : undefined), 60_000, 250);
+        await tmux('send-keys', '-t', 'run', 'echo answer-$((6*7)); stty size', 'Enter');
+        await until('answer', async () => ((await tmux('capture-pane', '-p', '-t', 'run')).includes('answer-42') ? true : undefined), 20_000, 100);
+        await tmux('send-keys', '-t', 'run', 'exit', 'Enter');
+        const screen = await until('pod deleted', async () => { const x = await tmux('capture-pane', '-p', '-t', 'run'); return x.includes('pod "interactive" deleted') ? x : undefined; }, 30_000, 250);
+        expect(screen).to.match(/answer-42\n30 100\n/);
+      } finally {
+        await tmux('kill-server');
+      }
+    });
+
     it('streams the output of the running container until it exits', async () => {
       await createPod(skiff, busyboxPod('ticker', ['sh', '-c', 'sleep 2; for i in 1 2 3; do echo tick-$i; sleep 0.3; done'], { restartPolicy: 'Never' }));
       await waitForPod(skiff, 'default', 'ticker', isRunning, 60_000);
