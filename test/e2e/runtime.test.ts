@@ -95,6 +95,26 @@ describeRealRuntime('real runtime (containerd over CRI)', function () {
     await Promise.all([deletePod(skiff, 'default', 'web'), deletePod(skiff, 'default', 'client')]);
   });
 
+  it('routes no pod traffic off the host (route lookups only: nothing is sent)', async () => {
+    const bridge = `skiff${podCIDR.split('.')[2]}`;
+    const podIP = podCIDR.replace(/\.0\/24$/, '.200');
+    const lookup = (...args: string[]): string => {
+      try {
+        return execFileSync('ip', ['route', 'get', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (e) {
+        return `error: ${(e as { stderr?: string }).stderr ?? ''}`;
+      }
+    };
+    // From a pod: anything but its own subnet and the host is refused.
+    expect(lookup('192.0.2.77', 'from', podIP, 'iif', bridge)).to.match(/^error/);
+    expect(lookup('10.88.255.9', 'from', podIP, 'iif', bridge)).to.match(/^error/);
+    expect(lookup(podCIDR.replace(/\.0\/24$/, '.9'), 'from', podIP, 'iif', bridge)).to.include(`dev ${bridge}`);
+    // From the host: the service CIDR goes to a Skiff bridge (this one, or another cluster's on this host;
+    // kube-proxy's DNAT happens after this lookup), pod subnets no bridge has nowhere (10.88.255.0/24 never is one).
+    expect(lookup('10.96.0.10')).to.match(/dev skiff\d+ /);
+    expect(lookup('10.88.255.9')).to.match(/^error|blackhole/);
+  });
+
   it('publishes a hostPort on the node (CNI portmap)', async () => {
     const hostPort = 20_000 + Math.floor(Math.random() * 10_000);
     const pod = busyboxPod('published', ['sh', '-c', 'echo hello-from-hostport > /tmp/index.html; trap "exit 0" TERM; httpd -f -p 80 -h /tmp & wait']);
