@@ -31,6 +31,7 @@ import {
 } from './runtime/types.ts';
 import type { StatusManager } from './statusmanager.ts';
 import { isTerminalPhase, podDescription, type Container, type Pod, type PodStatus, type ResourceList } from './types.ts';
+import { getPodStatus, removeRuntimePods, restartCountOf } from './runtimepod.ts';
 import { PodVolumes } from './volumes/manager.ts';
 import { podCgroupParent } from './podcgroups.ts';
 
@@ -161,6 +162,8 @@ export class PodWorker {
   /** The pod's API-object volumes must be rewritten at the next sync (a watched object or the pod changed). */
   private volumesDirty = true;
   private volumesRefreshAt = 0;
+  /** Whether the runtime was asked for a sandbox this pod already has (once, before the first is made). */
+  private adoptionChecked = false;
   /** Stops the watches on the ConfigMaps and Secrets the pod's volumes show. */
   private unwatchObjects: (() => void) | undefined;
 
@@ -341,6 +344,11 @@ export class PodWorker {
     if (this.admission === 'rejected') return this.publishRejection();
     // A pod that finished before this agent saw it is not run again.
     if (!this.everStarted && isTerminalPhase(this.pod.status?.phase)) {
+      // What the runtime may still hold of it (the agent restarted after it finished) goes.
+      if (!this.adoptionChecked) {
+        this.adoptionChecked = true;
+        await removeRuntimePods(this.deps.runtime, new Set([this.uid]));
+      }
       this.markTerminal();
       return;
     }
@@ -444,6 +452,14 @@ export class PodWorker {
 
   private async ensureSandbox(): Promise<boolean> {
     if (this.sandbox) return true;
+    if (!this.adoptionChecked) {
+      this.adoptionChecked = true;
+      try {
+        if (await this.adoptSandbox()) return true;
+      } catch (e) {
+        this.deps.log.warn('adopting the pod\'s sandbox failed', { pod: podDescription(this.pod), error: (e as Error).message });
+      }
+    }
     try {
       const config = this.sandboxConfig();
       if (this.deps.rootDir) await mkdir(this.logDirectory, { recursive: true, mode: 0o755 });
@@ -459,6 +475,42 @@ export class PodWorker {
       this.wake(this.pullBackoff.updateExpiresAt(SANDBOX_BACKOFF_KEY) ?? Date.now() + SYNC_RETRY_MS);
       return false;
     }
+  }
+
+  /**
+   * A pod the runtime already runs (the agent restarted; upstream's GetPodStatus before SyncPod):
+   * its newest sandbox, if ready, is taken over with the newest attempt of each container in it,
+   * so nothing restarts. Sandboxes that will not be used are stopped and removed.
+   */
+  private async adoptSandbox(): Promise<boolean> {
+    const rt = this.deps.runtime;
+    const { sandboxes } = await getPodStatus(rt, this.uid);
+    const [newest, ...older] = sandboxes;
+    const adopt = newest?.state === 'SANDBOX_READY' ? newest : undefined;
+    for (const s of adopt ? older : sandboxes) {
+      for (const c of await rt.listContainers({ podSandboxId: s.id })) {
+        await rt.stopContainer(c.id, 0).catch(() => undefined);
+        await rt.removeContainer(c.id).catch(() => undefined);
+      }
+      await rt.stopPodSandbox(s.id).catch(() => undefined);
+      await rt.removePodSandbox(s.id).catch(() => undefined);
+    }
+    if (!adopt) return false;
+    const newestByName = new Map<string, { id: string; createdAt: number }>();
+    for (const c of await rt.listContainers({ podSandboxId: adopt.id })) {
+      const name = c.labels?.[KubernetesContainerNameLabel] ?? c.metadata.name;
+      const best = newestByName.get(name);
+      if (!best || c.createdAt > best.createdAt) newestByName.set(name, c);
+    }
+    for (const rec of this.containers) {
+      const c = newestByName.get(rec.spec.name);
+      if (!c) continue;
+      rec.runtime = await rt.containerStatus(c.id);
+      rec.restartCount = restartCountOf(rec.runtime);
+    }
+    this.sandbox = { id: adopt.id, config: this.sandboxConfig(), ip: adopt.network?.ip ?? '' };
+    this.podIP = this.sandbox.ip;
+    return true;
   }
 
   /** A change to a ConfigMap or Secret a volume shows syncs the pod at once (the watch-based manager). */

@@ -463,6 +463,34 @@ describe('node agent: from pod spec to container config (simulated runtime, real
     });
   });
 
+  describe('agent restart', () => {
+    it('adopts the running sandbox and containers of its pods instead of starting them again', async () => {
+      const options = { config, nodeName: 'h3-restart', podCIDR: '10.200.11.0/24', nodeIP: '192.0.2.31', runtime, rootDir: root };
+      const first = new NodeAgent(options);
+      let second: NodeAgent | undefined;
+      try {
+        await first.start();
+        await createPod('survivor', { nodeName: 'h3-restart', containers: [{ name: 'app', image: 'busybox:1.35' }] });
+        const before = await running('survivor');
+        await first.stop();
+        second = new NodeAgent(options);
+        await second.start();
+        await new Promise((r) => setTimeout(r, 500));
+        const after = await running('survivor');
+        const [b, a] = [before.status!.containerStatuses![0], after.status!.containerStatuses![0]];
+        expect(a.containerID).to.equal(b.containerID);
+        expect(a.restartCount).to.equal(b.restartCount);
+        expect(a.state?.running?.startedAt).to.equal(b.state?.running?.startedAt);
+        expect(after.status?.podIP).to.equal(before.status?.podIP);
+        expect(await runtime.listPodSandbox({ labelSelector: { 'io.kubernetes.pod.uid': before.metadata.uid! } })).to.have.length(1);
+        await deletePod('survivor');
+      } finally {
+        await first.stop();
+        await second?.stop();
+      }
+    });
+  });
+
   describe('termination messages', () => {
     it('reports what the container wrote to its termination message file', async () => {
       const p = await createPod('msg', { restartPolicy: 'Never', containers: [{ name: 'app', image: 'busybox:1.35', terminationMessagePath: '/tmp/msg' }] });
