@@ -397,11 +397,16 @@ describe('node agent: from pod spec to container config (simulated runtime, real
 
     it('mounts a Memory emptyDir as tmpfs of sizeLimit and unmounts it with the pod', async function () {
       if (process.getuid?.() !== 0) this.skip();
-      const p = await createPod('tmpfs', { containers: [{ name: 'app', image: 'busybox:1.35' }], volumes: [{ name: 'm', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }] });
+      const p = await createPod('tmpfs', {
+        containers: [{ name: 'app', image: 'busybox:1.35', resources: { limits: { memory: '32Mi' } } }],
+        volumes: [{ name: 'm', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }, { name: 'unsized', emptyDir: { medium: 'Memory' } }],
+      });
       await running('tmpfs');
       const dir = volumeDir(p, 'empty-dir', 'm');
-      const line = readFileSync('/proc/self/mounts', 'utf8').split('\n').find((l) => l.split(' ')[1] === dir);
-      expect(line).to.match(/^tmpfs .* tmpfs .*size=16384k/);
+      const mountOf = (d: string) => readFileSync('/proc/self/mounts', 'utf8').split('\n').find((l) => l.split(' ')[1] === d);
+      expect(mountOf(dir)).to.match(/^tmpfs .* tmpfs .*size=16384k/);
+      // Without a sizeLimit: the pod's memory limit (it is below the node's allocatable).
+      expect(mountOf(volumeDir(p, 'empty-dir', 'unsized'))).to.match(/^tmpfs .* tmpfs .*size=32768k/);
       await deletePod('tmpfs');
       expect(readFileSync('/proc/self/mounts', 'utf8')).to.not.contain(dir);
     });

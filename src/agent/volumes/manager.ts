@@ -127,7 +127,7 @@ export class PodVolumes {
       const payload = await this.payload(pod, v);
       // Secrets, and the downward API and projected volumes that may carry them, are kept in
       // memory, as their wrapped Memory emptyDir keeps them upstream (mounting takes root).
-      if (plugin !== 'configMap' && process.getuid?.() === 0) await mountTmpfs(path);
+      if (plugin !== 'configMap' && process.getuid?.() === 0) await mountTmpfs(path, await this.memoryVolumeSize(pod));
       await writeAtomically(path, payload);
       return { path, readOnly: true, refresh: true };
     }
@@ -137,10 +137,24 @@ export class PodVolumes {
     await mkdir(path, { recursive: true });
     await chmod(path, 0o777);
     if (v.emptyDir?.medium === 'Memory') {
-      const size = v.emptyDir.sizeLimit === undefined ? undefined : quantityValue(v.emptyDir.sizeLimit);
-      await mountTmpfs(path, size);
+      await mountTmpfs(path, await this.memoryVolumeSize(pod, v.emptyDir.sizeLimit));
     }
     return { path, readOnly: false, refresh: false };
+  }
+
+  /**
+   * calculateEmptyDirMemorySize: a memory-backed volume is as large as the node's allocatable
+   * memory, the pod's memory limit or the volume's sizeLimit, whichever is least.
+   */
+  private async memoryVolumeSize(pod: Pod, sizeLimit?: string | number): Promise<number | undefined> {
+    let size = quantityValue((await this.host.allocatable()).memory ?? 0) || undefined;
+    const sum = (cs: IContainer[] | undefined) => (cs ?? []).reduce((t, c) => t + (quantityValue(c.resources?.limits?.memory ?? 0) ?? 0), 0);
+    const initMax = Math.max(0, ...(pod.spec?.initContainers ?? []).map((c) => quantityValue(c.resources?.limits?.memory ?? 0) ?? 0));
+    const podLimit = Math.max(sum(pod.spec?.containers), initMax);
+    if (podLimit > 0 && (size === undefined || podLimit < size)) size = podLimit;
+    const limit = sizeLimit === undefined ? undefined : quantityValue(sizeLimit);
+    if (limit && (size === undefined || limit < size)) size = limit;
+    return size;
   }
 
   /** persistentVolumeClaim: the bound PersistentVolume's hostPath or local path. */
