@@ -5,7 +5,9 @@
 // init containers in order to completion, runs the app containers, restarts what the
 // restart policy asks for (with CrashLoopBackOff), and hands one status to the status
 // manager. It converges as far as it can before publishing, so a pod that starts without
-// trouble costs a single status write.
+// trouble costs a single status write. With a root directory it first sets up the pod's
+// volumes (volumes/), and each container's config is built as the kubelet builds it:
+// environment (env.ts), mounts, cgroup resources, namespaces, DNS and hosts (kuberuntime/).
 
 import { readFileSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
