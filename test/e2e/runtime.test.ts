@@ -159,9 +159,7 @@ describeRealRuntime('real runtime (containerd over CRI)', function () {
     await Promise.all([waitForPodGone(skiff, 'default', 'steady'), waitForPodGone(skiff, 'default', 'after-restart')]);
   });
 
-  // Pending until the pod worker adopts a running pod's sandbox and containers on its first sync
-  // (getPodStatus in src/agent/runtimepod.ts); today a restarted agent starts the pod again.
-  it.skip('keeps pods running across an agent restart, adopting their containers', async () => {
+  it('keeps pods running across an agent restart, adopting their containers', async () => {
     await createPod(skiff, busyboxPod('survivor', SLEEP_FOREVER));
     const before = await waitForPod(skiff, 'default', 'survivor', isRunning, 60_000);
     const old = skiff.nodes[0];
