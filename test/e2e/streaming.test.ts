@@ -163,7 +163,8 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
 
     for (const v of [{ label: 'WebSocket', env: {} }, { label: 'SPDY/3.1', env: SPDY_ONLY }]) {
       it(`${v.label}: -it runs through a terminal (script(1) gives kubectl a pty) and carries its size (resize channel)`, async () => {
-        const cmd = `stty rows 30 cols 100; kubectl --kubeconfig ${skiff.kubeconfigPath} exec -it shell -- sh -c 'tty; echo size=$(stty size)'`;
+        // The first resize races the command's start (as upstream): look until it has landed.
+        const cmd = `stty rows 30 cols 100; kubectl --kubeconfig ${skiff.kubeconfigPath} exec -it shell -- sh -c 'tty; for i in 1 2 3 4 5 6 7 8 9 10; do s=$(stty size); [ "$s" = "30 100" ] && break; sleep 0.2; done; echo size=$s'`;
         const r = await new Promise<Result>((resolve) => {
           const child = execFile('script', ['-qec', cmd, '/dev/null'], { timeout: 30_000, env: { ...process.env, ...v.env } }, (err, stdout, stderr) => {
             children.delete(child);

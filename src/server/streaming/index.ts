@@ -16,7 +16,7 @@ import type { IEndpoints, IService } from 'kubernetes-models/v1';
 import type { Logger } from '../../log.ts';
 import { agentLocation, type KubeletCredentials } from './kubelet.ts';
 import { dialUpgrade, splice, upgradeHeaders, write101, writeResponse, type UpgradeResult } from './upgrade.ts';
-import { SPDY_REMOTECOMMAND_PROTOCOL, bridgeWebSocket, negotiateWsProtocol, openRemoteCommand } from './remotecommand.ts';
+import { SPDY_REMOTECOMMAND_PROTOCOL, bridgeWebSocket, negotiateWsProtocol, openRemoteCommand, throttleTo, writeFromWebSocket } from './remotecommand.ts';
 
 export { kubeletClientCredentials, KUBELET_CLIENT_CN, KUBELET_CLIENT_GROUP } from './kubelet.ts';
 
@@ -211,10 +211,12 @@ async function podLogWebSocket(sc: StreamingContext, req: http.IncomingMessage, 
   const log = await openPodLog(sc, namespace, name, q);
   await acceptWebSocket(req, socket, head, protocol, (ws) => {
     if (!log) { ws.close(1000); return; }
+    const throttle = throttleTo(ws, log);
     log.on('data', (d: Buffer) => {
       if (ws.readyState !== ws.OPEN) return;
       if (protocol === 'base64.binary.k8s.io') ws.send(d.toString('base64'));
       else ws.send(d);
+      throttle();
     });
     log.on('end', () => { if (ws.readyState === ws.OPEN) ws.close(1000); });
     log.on('error', () => ws.terminate());
@@ -348,11 +350,12 @@ async function acceptWebSocket(req: http.IncomingMessage, socket: Duplex, head: 
 /** WebSocket binary messages carry the raw SPDY bytes of the tunnelled connection. */
 function tunnel(ws: WebSocket, upstream: Duplex, upstreamHead: Buffer): void {
   if (upstreamHead.length) ws.send(upstreamHead);
-  upstream.on('data', (d: Buffer) => { if (ws.readyState === ws.OPEN) ws.send(d); });
+  const throttle = throttleTo(ws, upstream);
+  upstream.on('data', (d: Buffer) => { if (ws.readyState === ws.OPEN) { ws.send(d); throttle(); } });
   upstream.on('close', () => { if (ws.readyState === ws.OPEN) ws.close(1000); });
   ws.on('message', (raw: Buffer | ArrayBuffer | Buffer[]) => {
     const b = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
-    if (!upstream.destroyed) upstream.write(b);
+    if (!upstream.destroyed) writeFromWebSocket(ws, upstream, b);
   });
   ws.on('close', () => upstream.destroy());
   ws.on('error', () => upstream.destroy());

@@ -69,6 +69,38 @@ export async function openRemoteCommand(socket: Duplex, head: Buffer, o: StreamO
 
 const SUCCESS = JSON.stringify({ metadata: {}, status: 'Success' });
 
+/** Bytes queued on a WebSocket above which its source is paused. */
+const HIGH_WATER = 4 * 1024 * 1024;
+
+/**
+ * Back-pressure toward a WebSocket: returns a check to call after each send, which pauses the
+ * source while the socket has more than HIGH_WATER queued and resumes it once drained.
+ */
+export function throttleTo(ws: WebSocket, source: { pause(): unknown; resume(): unknown }): () => void {
+  let paused = false;
+  const poll = (): void => {
+    // A socket that closes leaves its source paused: the source is destroyed with it.
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > HIGH_WATER) { setTimeout(poll, 10); return; }
+    paused = false;
+    source.resume();
+  };
+  return () => {
+    if (paused || ws.readyState !== ws.OPEN || ws.bufferedAmount <= HIGH_WATER) return;
+    paused = true;
+    source.pause();
+    setTimeout(poll, 10);
+  };
+}
+
+/** Back-pressure from a writable fed by WebSocket messages: pauses the socket until it drains. */
+export function writeFromWebSocket(ws: WebSocket, target: NodeJS.WritableStream, data: Buffer): void {
+  if (!target.write(data)) {
+    ws.pause();
+    target.once('drain', () => ws.resume());
+  }
+}
+
 /** The status to report on the error channel, from what the runtime wrote on its error stream. */
 export function statusFromErrorStream(data: Buffer): string {
   const text = data.toString('utf8').trim();
@@ -89,10 +121,12 @@ export function statusFromErrorStream(data: Buffer): string {
  */
 export function bridgeWebSocket(ws: WebSocket, protocol: WsProtocol, s: RemoteCommandStreams): void {
   const base64 = protocol.includes('base64');
+  const throttle = throttleTo(ws, s.conn);
   const send = (channel: number, payload: Buffer) => {
     if (ws.readyState !== ws.OPEN) return;
     if (base64) ws.send(`${channel}${payload.toString('base64')}`);
     else ws.send(Buffer.concat([Buffer.from([channel]), payload]));
+    throttle();
   };
   const pending = new Set<SpdyStream>();
   const output = (stream: SpdyStream | undefined, channel: number) => {
@@ -141,7 +175,7 @@ export function bridgeWebSocket(ws: WebSocket, protocol: WsProtocol, s: RemoteCo
     }
     switch (channel) {
       case Channel.stdin:
-        if (msg.length && s.stdin && !s.stdin.writableEnded) s.stdin.write(msg);
+        if (msg.length && s.stdin && !s.stdin.writableEnded) writeFromWebSocket(ws, s.stdin, msg);
         return;
       case Channel.resize:
         if (s.resize && !s.resize.writableEnded) s.resize.write(msg);

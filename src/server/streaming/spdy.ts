@@ -464,6 +464,11 @@ export class SpdyConnection extends EventEmitter {
     this.send({ type: 'ping', id });
   }
 
+  /** Stops reading frames (back-pressure from whoever consumes the streams' data). */
+  pause(): void { this.transport.pause(); }
+
+  resume(): void { this.transport.resume(); }
+
   /** GOAWAY, then closes the transport once written. */
   close(): void {
     if (this.closed) return;
