@@ -11,6 +11,7 @@ import { describeError, fail, must, sleep } from './expect.ts';
 import { images } from './images.ts';
 import { uuid } from './json.ts';
 import type { CaseContext } from './types.ts';
+import { watchUntil } from './watch.ts';
 
 /** A pod as the cases write it: the client-node shape, sent as plain JSON. */
 export type Pod = V1Pod & { metadata: NonNullable<V1Pod['metadata']> & { name: string }; spec: NonNullable<V1Pod['spec']> };
@@ -398,3 +399,45 @@ export function binFalsePod(): Pod {
   const name = `bin-false${uuid()}`;
   return { metadata: { name }, spec: { restartPolicy: 'Never', containers: [{ name, image: images.busybox, command: ['/bin/false'] }] } };
 }
+
+/**
+ * watchtools.Until on the pod (a watch of the namespace's pods with a metadata.name field
+ * selector, from `resourceVersion`): the first pod state `cond` accepts.
+ */
+export async function watchPodUntil(ctx: CaseContext, name: string, resourceVersion: string, timeoutMs: number, cond: (p: Pod) => boolean): Promise<Pod> {
+  const ev = await watchUntil(ctx.rest, podsPath(ctx.namespace), { fieldSelector: `metadata.name=${name}` }, resourceVersion, within(ctx, timeoutMs),
+    ({ object }) => cond(object as unknown as Pod), ctx.signal);
+  return ev.object as unknown as Pod;
+}
+
+/** framework.PodStartShortTimeout */
+export const POD_START_SHORT_MS = 120_000;
+
+/**
+ * e2epod.WaitForPodContainerToFail: the pod stays Pending while container `index` waits with
+ * `reason`; any other phase fails at once.
+ */
+export function waitForPodContainerToFail(ctx: CaseContext, name: string, index: number, reason: string, timeoutMs: number): Promise<Pod> {
+  return waitForPodCondition(ctx, name, `container ${index} waiting with ${reason}`, timeoutMs, (p) => {
+    if (p.status?.phase !== 'Pending') fail(`pod was expected to be pending, but it is in the state: ${p.status?.phase ?? ''} (${containerStates(p)})`);
+    return p.status?.containerStatuses?.[index]?.state?.waiting?.reason === reason;
+  });
+}
+
+/** testPodFailSubpath of expansion.go: the container must wait with CreateContainerConfigError; the pod is deleted afterwards. */
+export async function testPodFailSubpath(ctx: CaseContext, pod: Pod): Promise<void> {
+  await createPod(ctx, pod);
+  try {
+    await waitForPodContainerToFail(ctx, pod.metadata.name, 0, 'CreateContainerConfigError', POD_START_SHORT_MS);
+  } finally {
+    await deleteSync(ctx, pod.metadata.name, undefined, 60_000).catch((e: unknown) => { ctx.log(`deleting pod ${pod.metadata.name}: ${describeError(e)}`); });
+  }
+}
+
+/** ExecShellInPodWithFullOutput: `/bin/sh -c cmd` in the pod's first container. */
+export async function execShellInPod(ctx: CaseContext, pod: Pod, cmd: string): Promise<ExecResult> {
+  return execInContainer(ctx, pod.metadata.name, pod.spec.containers[0].name, ['/bin/sh', '-c', cmd]);
+}
+
+/** The env of expansion.go's subpath lifecycle tests: POD_NAME=foo and ANNOTATION from metadata.annotations['mysubpath']. */
+export const subpathEnv = (): V1EnvVar[] => [{ name: 'POD_NAME', value: 'foo' }, fieldEnv('ANNOTATION', "metadata.annotations['mysubpath']")];
