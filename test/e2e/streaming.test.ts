@@ -281,10 +281,12 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
     });
 
     it('streams the output of the running container until it exits', async () => {
-      await createPod(skiff, busyboxPod('ticker', ['sh', '-c', 'sleep 2; for i in 1 2 3; do echo tick-$i; sleep 0.3; done'], { restartPolicy: 'Never' }));
+      // Quiet at first, so that kubectl is attached before the ticks (attach shows output from then on).
+      await createPod(skiff, busyboxPod('ticker', ['sh', '-c', 'sleep 4; for i in 1 2 3 4 5; do echo tick-$i; sleep 0.3; done'], { restartPolicy: 'Never' }));
       await waitForPod(skiff, 'default', 'ticker', isRunning, 60_000);
       const r = await kubectl(['attach', 'ticker']);
-      expect(r.stdout).to.include('tick-3');
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.include('tick-5');
     });
   });
 
