@@ -23,6 +23,7 @@ import { expandCommandAndArgs, makeEnvironmentVariables } from './env.ts';
 import { hostsFileContent, podDNSConfig, sandboxHostname } from './kuberuntime/dns.ts';
 import { podObjectsFor, type PodObjects } from './kuberuntime/objects.ts';
 import { linuxContainerResources, namespacesForPod } from './kuberuntime/resources.ts';
+import { containerSecurityContext, sandboxSecurityContext, verifyRunAsNonRoot } from './kuberuntime/security.ts';
 import { readContainerLogTail, readTerminationMessageFile } from './kuberuntime/termination.ts';
 import { killContainer, runPostStartHook, terminationGracePeriod, type HookContext } from './lifecycle.ts';
 import { generatePodStatus, terminatedState, type ContainerView } from './podstatus.ts';
@@ -436,7 +437,7 @@ export class PodWorker {
       annotations: { ...m.annotations },
       linux: {
         cgroupParent: podCgroupParent(this.uid),
-        securityContext: { namespaceOptions: namespacesForPod(this.pod) },
+        securityContext: sandboxSecurityContext(this.pod, namespacesForPod(this.pod)),
         ...(Object.keys(sysctls).length ? { sysctls } : {}),
       },
     };
@@ -763,6 +764,8 @@ export class PodWorker {
   private async containerConfig(rec: ContainerRecord, imageRef: string): Promise<ContainerConfig> {
     const { metadata: m, spec } = this.pod;
     const c = rec.spec;
+    verifyRunAsNonRoot(this.pod, c);
+    const securityContext = containerSecurityContext(this.pod, c, namespacesForPod(this.pod));
     const env = await makeEnvironmentVariables(this.pod, c, {
       objects: this.objects,
       facts: { podIP: this.podIP, hostIP: this.deps.hostIP },
@@ -799,7 +802,7 @@ export class PodWorker {
       tty: c.tty,
       linux: {
         resources: linuxContainerResources(this.pod, c, memoryCapacity),
-        securityContext: { namespaceOptions: namespacesForPod(this.pod) },
+        securityContext,
       },
     };
   }

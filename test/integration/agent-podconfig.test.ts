@@ -240,6 +240,20 @@ describe('node agent: from pod spec to container config (simulated runtime, real
       expect(c.logPath).to.equal('app/0.log');
     });
 
+    it('passes the security context and refuses runAsNonRoot with runAsUser 0 (CreateContainerConfigError)', async () => {
+      await createPod('secure', {
+        securityContext: { runAsUser: 1000, fsGroup: 2000 },
+        containers: [{ name: 'app', image: 'busybox:1.35', securityContext: { runAsGroup: 3000, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false } }],
+      });
+      await running('secure');
+      expect(runtime.containerOf('secure', 'app')!.linux?.securityContext).to.deep.include({ runAsUser: { value: 1000 }, runAsGroup: { value: 3000 }, readonlyRootfs: true, noNewPrivs: true, supplementalGroups: [2000] });
+      expect(runtime.sandboxOf('secure')!.linux?.securityContext).to.deep.include({ runAsUser: { value: 1000 }, supplementalGroups: [2000] });
+      const p = await createPod('rootish', { securityContext: { runAsNonRoot: true, runAsUser: 0 }, containers: [{ name: 'app', image: 'busybox:1.35' }] });
+      const w = await podWhere('rootish', 'CreateContainerConfigError', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
+      expect(w.status?.containerStatuses?.[0].state?.waiting?.message).to.equal(`container's runAsUser breaks non-root policy (pod: "rootish_${NS}(${p.metadata.uid})", container: app)`);
+      await client.delete(pods, NS, 'rootish', { gracePeriodSeconds: 0 });
+    });
+
     it('gives a hostNetwork pod the node network, no hostname, and the host resolver', async () => {
       await createPod('hostnet', { hostNetwork: true, containers: [{ name: 'app', image: 'busybox:1.35', resources: { limits: { cpu: '1', memory: '1Gi' } } }] });
       const p = await running('hostnet');

@@ -12,6 +12,7 @@ import { containerResourceValue, expand, expandSubPathExpr, formatMap, mappingFo
 import { hostsFileContent, parseResolvConf, podDNSConfig, sandboxHostname } from '../../src/agent/kuberuntime/dns.ts';
 import { containerOOMScoreAdjust, linuxContainerResources, milliCPUToShares, namespacesForPod, podQOS } from '../../src/agent/kuberuntime/resources.ts';
 import { tailCRILog } from '../../src/agent/kuberuntime/termination.ts';
+import { containerSecurityContext, DEFAULT_MASKED_PATHS, sandboxSecurityContext, verifyRunAsNonRoot } from '../../src/agent/kuberuntime/security.ts';
 import { NamespaceMode } from '../../src/agent/runtime/types.ts';
 import type { Pod } from '../../src/agent/types.ts';
 import { writeAtomically, type Payload } from '../../src/agent/volumes/atomicwriter.ts';
@@ -122,6 +123,34 @@ describe('agent pod config: resources and QoS', () => {
     expect(namespacesForPod(pod({}))).to.deep.equal({ network: NamespaceMode.POD, pid: NamespaceMode.CONTAINER, ipc: NamespaceMode.POD });
     expect(namespacesForPod(pod({ shareProcessNamespace: true }))).to.include({ pid: NamespaceMode.POD });
     expect(namespacesForPod(pod({ hostNetwork: true, hostPID: true, hostIPC: true }))).to.deep.equal({ network: NamespaceMode.NODE, pid: NamespaceMode.NODE, ipc: NamespaceMode.NODE });
+  });
+});
+
+describe('agent pod config: security context', () => {
+  const ns = { network: NamespaceMode.POD, pid: NamespaceMode.CONTAINER, ipc: NamespaceMode.POD };
+  it('takes the container\'s settings over the pod\'s, fsGroup before supplementalGroups, and no_new_privs only for allowPrivilegeEscalation: false', () => {
+    const p = pod({
+      securityContext: { runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000, supplementalGroups: [4000] },
+      containers: [{ name: 'c', securityContext: { runAsUser: 1001, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] } } }],
+    });
+    const sc = containerSecurityContext(p, p.spec!.containers[0], ns);
+    expect(sc).to.deep.include({
+      namespaceOptions: ns, runAsUser: { value: 1001 }, runAsGroup: { value: 3000 }, readonlyRootfs: true, noNewPrivs: true,
+      supplementalGroups: [2000, 4000], capabilities: { addCapabilities: ['NET_ADMIN'], dropCapabilities: ['ALL'] },
+    });
+    expect(sc.maskedPaths).to.deep.equal(DEFAULT_MASKED_PATHS);
+    expect(sc.privileged).to.equal(undefined);
+    expect(containerSecurityContext(pod({}), { name: 'c' }, ns)).to.not.have.any.keys('runAsUser', 'noNewPrivs', 'supplementalGroups');
+    expect(containerSecurityContext(pod({}), { name: 'c', securityContext: { procMount: 'Unmasked' } }, ns)).to.not.have.any.keys('maskedPaths', 'readonlyPaths');
+  });
+  it('gives the sandbox the pod\'s user, groups, and privileged when any container is', () => {
+    const p = pod({ securityContext: { runAsUser: 1000, fsGroup: 2000 }, containers: [{ name: 'a' }, { name: 'b', securityContext: { privileged: true } }] });
+    expect(sandboxSecurityContext(p, ns)).to.deep.equal({ namespaceOptions: ns, runAsUser: { value: 1000 }, supplementalGroups: [2000], privileged: true });
+  });
+  it('refuses runAsNonRoot with runAsUser 0', () => {
+    const p = pod({ securityContext: { runAsNonRoot: true }, containers: [{ name: 'c', securityContext: { runAsUser: 0 } }] });
+    expect(() => verifyRunAsNonRoot(p, p.spec!.containers[0])).to.throw('container\'s runAsUser breaks non-root policy (pod: "web-0_prod(u-1)", container: c)');
+    expect(() => verifyRunAsNonRoot(pod({ securityContext: { runAsNonRoot: true, runAsUser: 5 } }), { name: 'c' })).to.not.throw();
   });
 });
 
