@@ -100,6 +100,12 @@ async function skiffBridges(): Promise<string[]> {
   return links.map((l) => l.ifname).filter((n) => new RegExp(`^${BRIDGE_PREFIX}\\d+$`).test(n));
 }
 
+/** The data dir of the instance that owns a bridge (its alias). */
+async function bridgeOwner(bridge: string): Promise<string | undefined> {
+  const [link] = JSON.parse(await ip('-j', 'link', 'show', 'dev', bridge)) as { ifalias?: string }[];
+  return link?.ifalias || undefined;
+}
+
 /** Creates the bridge of instance n; false when it exists. */
 async function claimBridge(bridge: string): Promise<boolean> {
   try {
@@ -126,7 +132,12 @@ export async function setupPodNetwork(options: PodNetworkOptions): Promise<PodNe
   let n: number;
   if (options.instance !== undefined) {
     n = options.instance;
-    await claimBridge(instanceNetwork(n).bridge);
+    const bridge = instanceNetwork(n).bridge;
+    if (!(await claimBridge(bridge))) {
+      // Ours from an earlier run (its pods may still be on it), or another data dir's: two clusters on one bridge would hand out the same IPs.
+      const owner = await bridgeOwner(bridge);
+      if (owner !== undefined && owner !== options.dataDir) throw new Error(`pod network ${bridge} belongs to the Skiff with data dir ${owner}: stop that one (or delete the bridge) first`);
+    }
   } else {
     const start = 1 + Math.floor(Math.random() * MAX_INSTANCE);
     let claimed: number | undefined;
@@ -140,6 +151,7 @@ export async function setupPodNetwork(options: PodNetworkOptions): Promise<PodNe
   const net = instanceNetwork(n);
   const prefix = net.podCIDR.split('/')[1];
   try {
+    await ip('link', 'set', net.bridge, 'alias', options.dataDir);
     await ensure('addr', 'add', `${net.gateway}/${prefix}`, 'dev', net.bridge);
     await ip('link', 'set', net.bridge, 'up');
     // Destinations: nothing for the pod supernet or the service CIDR takes the default route.
