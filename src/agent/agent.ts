@@ -4,6 +4,7 @@
 // write pods/status, and events from component "kubelet".
 
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ITaint } from 'kubernetes-models/v1';
 import { EventRecorder, type ObjectReference } from '../client/events.ts';
 import { Informer } from '../client/informer.ts';
@@ -151,7 +152,10 @@ export class NodeAgent {
     this.runtimeName = version.runtimeName;
     this.cfg = this.nodeConfig(version);
     if (!this.simulated && this.runtime.exec) {
-      this.server = await startAgentServer({ runtime: this.runtime, nodeName: this.nodeName, clientCaPem: this.client.config.caPem ?? '', host: this.cfg.nodeIP, port: this.options.serverPort ?? 0, logger: this.log })
+      this.server = await startAgentServer({
+        runtime: this.runtime, nodeName: this.nodeName, clientCaPem: this.client.config.caPem ?? '', host: this.cfg.nodeIP, port: this.options.serverPort ?? 0,
+        podLogsDir: this.options.rootDir && join(this.options.rootDir, 'logs'), logger: this.log,
+      })
         .catch((e: unknown) => { this.log.warn('the agent endpoint (logs, exec, port-forward) did not start', { error: (e as Error).message }); return undefined; });
       if (this.server) this.cfg.kubeletPort = this.server.port;
     }

@@ -88,6 +88,10 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stdout).to.equal('tick-1\ntick-2\ntick-3\ntick-4\ntick-5\n');
       expect(Date.now() - started).to.be.below(20_000);
+      // A completed pod keeps its logs.
+      await waitForPod(skiff, 'default', 'follow', (p) => p.status?.phase === 'Succeeded', 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect((await kubectl(['logs', 'follow', '--tail=1'])).stdout).to.equal('tick-5\n');
     });
 
     for (const protocol of ['binary.k8s.io', 'base64.binary.k8s.io']) {

@@ -5,7 +5,8 @@
 // server (containerd's, on loopback), as the kubelet's proxying stream handlers do.
 
 import https from 'node:https';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -26,6 +27,11 @@ export interface AgentServerOptions {
   clientCaPem: string;
   /** Serving certificate; self-signed for the node when not given. */
   tls?: { certPem: string; keyPem: string };
+  /**
+   * Where pod logs live in the kubelet's layout (`<dir>/<ns>_<pod>_<uid>/<container>/<restartCount>.log`):
+   * logs of containers already removed from the runtime (a completed pod's) are read from there.
+   */
+  podLogsDir?: string;
   /** Listen address (default 127.0.0.1). */
   host?: string;
   /** 0 picks a free port (default). */
@@ -186,7 +192,7 @@ class AgentHandler {
     try {
       await copyContainerLog(target.logPath, opts, sink, {
         signal: abort.signal,
-        isRunning: async () => (await runtime.containerStatus(target.containerId)).state === 'CONTAINER_RUNNING',
+        isRunning: async () => target.containerId !== '' && (await runtime.containerStatus(target.containerId)).state === 'CONTAINER_RUNNING',
       });
     } catch (e) {
       // Headers are out: all we can do is end the body.
@@ -205,7 +211,12 @@ class AgentHandler {
     const runtime = this.o.runtime;
     const containers = await this.containersOf(ns, pod, container);
     const newest = containers[0];
-    if (!newest) return undefined;
+    if (!newest) {
+      // Gone from the runtime (the pod completed): its files remain while the pod exists.
+      const files = await this.logFiles(ns, pod, container);
+      const file = previous ? files[1] : files[0];
+      return file ? { logPath: file, containerId: '' } : undefined;
+    }
     const pathOf = async (c: Container) => {
       const status = await runtime.containerStatus(c.id);
       if (!status.logPath) throw badRequest(`container "${container}" in pod "${pod}" has no log file`);
@@ -219,6 +230,20 @@ class AgentHandler {
     if (!m || Number(m[2]) === 0) return undefined;
     const logPath = `${m[1]}${Number(m[2]) - 1}.log`;
     return (await stat(logPath).catch(() => undefined))?.isFile() ? { logPath, containerId: newest.id } : undefined;
+  }
+
+  /** A container's log files under podLogsDir, newest instance first. */
+  private async logFiles(ns: string, pod: string, container: string): Promise<string[]> {
+    const root = this.o.podLogsDir;
+    if (!root) return [];
+    // Names and namespaces cannot hold '_', so the prefix is unambiguous; the newest uid wins.
+    const prefix = `${ns}_${pod}_`;
+    const dirs = (await readdir(root).catch(() => [] as string[])).filter((d) => d.startsWith(prefix) && !d.slice(prefix.length).includes('_'));
+    const withTimes = await Promise.all(dirs.map(async (d) => ({ d, t: (await stat(join(root, d)).catch(() => undefined))?.mtimeMs ?? 0 })));
+    const dir = withTimes.sort((a, b) => b.t - a.t)[0]?.d;
+    if (!dir) return [];
+    const files = await readdir(join(root, dir, container)).catch(() => [] as string[]);
+    return files.filter((f) => /^\d+\.log$/.test(f)).sort((a, b) => parseInt(b, 10) - parseInt(a, 10)).map((f) => join(root, dir, container, f));
   }
 
   /** The pod's instances of a container, newest first. */
