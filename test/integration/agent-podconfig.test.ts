@@ -7,7 +7,7 @@
 // termination messages. Upstream: kubelet_pods.go, kuberuntime_container*.go, volume plugins.
 
 import { expect } from 'chai';
-import { lstat, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -378,7 +378,7 @@ describe('node agent: from pod spec to container config (simulated runtime, real
       const p = await getPod('vols');
       await deletePod('vols');
       expect(readFileSync('/proc/self/mounts', 'utf8')).to.not.contain(join(root, 'pods', p.metadata.uid!));
-      expect(await lstat(join(root, 'logs', `${NS}_vols_${p.metadata.uid}`)).catch(() => undefined)).to.equal(undefined);
+      await until(async () => (await lstat(join(root, 'logs', `${NS}_vols_${p.metadata.uid}`)).then(() => undefined, () => true)), 5000, 'log directory removed');
     });
 
     it('waits with FailedMount while a configMap volume source is missing, then starts', async () => {
@@ -478,6 +478,22 @@ describe('node agent: from pod spec to container config (simulated runtime, real
       });
       const p = await podWhere('subpath', 'CreateContainerConfigError', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
       expect(p.status?.containerStatuses?.[0].state?.waiting?.message).to.equal("error SubPath `a/../../etc` must not contain '..'");
+      // A symlink in the volume (as a container could make) leading out of it: nothing is created outside.
+      // The container waits for a ConfigMap key first, which leaves time to plant the link.
+      const escape = await createPod('escape', {
+        containers: [{
+          name: 'app', image: 'busybox:1.35', env: [{ name: 'K', valueFrom: { configMapKeyRef: { name: 'escape-cm', key: 'k' } } }],
+          volumeMounts: [{ name: 'e', mountPath: '/e', subPath: 'out/escaped' }],
+        }],
+        volumes: [{ name: 'e', emptyDir: {} }],
+      });
+      await podWhere('escape', 'waiting for its ConfigMap', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
+      await symlink(hostDir, join(volumeDir(escape, 'empty-dir', 'e'), 'out'));
+      await configMap('escape-cm', { k: 'v' });
+      const refused = await podWhere('escape', 'refused subPath', (x) => (x.status?.containerStatuses?.[0]?.state?.waiting?.message ?? '').startsWith('subpath'));
+      expect(refused.status?.containerStatuses?.[0].state?.waiting?.message).to.match(/^subpath ".*" not within volume path ".*"$/);
+      expect(await lstat(join(hostDir, 'escaped')).catch(() => undefined)).to.equal(undefined);
+      await client.delete(pods, NS, 'escape', { gracePeriodSeconds: 0 });
       await client.delete(pods, NS, 'subpath', { gracePeriodSeconds: 0 });
     });
   });

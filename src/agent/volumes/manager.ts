@@ -282,13 +282,21 @@ export class PodVolumes {
         if (isAbsolute(subPath)) throw new Error(`error SubPath \`${subPath}\` must not be an absolute path`);
         if (subPath.split('/').includes('..')) throw new Error(`error SubPath \`${subPath}\` must not contain '..'`);
         hostPath = join(vol.path, subPath);
+        // Symlinks inside the volume (a container can make them) may not lead out of it: the
+        // deepest part that exists is checked before anything is created below it, the whole after.
+        const base = await realpath(vol.path);
+        const inside = async (p: string) => {
+          const real = await realpath(p);
+          if (real !== base && !real.startsWith(`${base}/`)) throw new Error(`subpath "${real}" not within volume path "${base}"`);
+        };
         if (!(await lstat(hostPath).then(() => true, () => false))) {
+          let existing = hostPath;
+          while (existing !== vol.path && !(await lstat(existing).then(() => true, () => false))) existing = dirname(existing);
+          await inside(existing);
           const perm = (await stat(vol.path)).mode & 0o7777;
           await mkdir(hostPath, { recursive: true, mode: perm });
         }
-        // Symlinks inside the volume may not lead out of it.
-        const [base, real] = await Promise.all([realpath(vol.path), realpath(hostPath)]);
-        if (real !== base && !real.startsWith(`${base}/`)) throw new Error(`subpath "${real}" not within volume path "${base}"`);
+        await inside(hostPath);
       }
       out.push({ containerPath: m.mountPath, hostPath, readonly: (m.readOnly ?? false) || vol.readOnly, propagation: mountPropagation(m) });
     }
