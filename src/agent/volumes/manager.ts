@@ -76,9 +76,10 @@ async function mountsBelow(dir: string): Promise<string[]> {
 }
 
 /** A tmpfs at dir (made if missing) unless one is mounted there already; its root is 1777, as tmpfs makes it. */
-async function mountTmpfs(dir: string, sizeBytes?: number): Promise<void> {
+async function mountTmpfs(dir: string, size: () => Promise<number | undefined>): Promise<void> {
   await mkdir(dir, { recursive: true });
   if ((await mountsBelow(dir)).includes(dir)) return;
+  const sizeBytes = await size();
   await run('mount', ['-t', 'tmpfs', ...(sizeBytes ? ['-o', `size=${Math.floor(sizeBytes)}`] : []), 'tmpfs', dir]);
 }
 
@@ -127,7 +128,7 @@ export class PodVolumes {
       const payload = await this.payload(pod, v);
       // Secrets, and the downward API and projected volumes that may carry them, are kept in
       // memory, as their wrapped Memory emptyDir keeps them upstream (mounting takes root).
-      if (plugin !== 'configMap' && process.getuid?.() === 0) await mountTmpfs(path, await this.memoryVolumeSize(pod));
+      if (plugin !== 'configMap' && process.getuid?.() === 0) await mountTmpfs(path, () => this.memoryVolumeSize(pod));
       await writeAtomically(path, payload);
       return { path, readOnly: true, refresh: true };
     }
@@ -137,7 +138,7 @@ export class PodVolumes {
     await mkdir(path, { recursive: true });
     await chmod(path, 0o777);
     if (v.emptyDir?.medium === 'Memory') {
-      await mountTmpfs(path, await this.memoryVolumeSize(pod, v.emptyDir.sizeLimit));
+      await mountTmpfs(path, () => this.memoryVolumeSize(pod, v.emptyDir?.sizeLimit));
     }
     return { path, readOnly: false, refresh: false };
   }
