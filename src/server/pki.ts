@@ -145,7 +145,8 @@ function ensureReflectMetadata(): void {
   Object.assign(R, { getMetadata, getOwnMetadata, hasMetadata, hasOwnMetadata, defineMetadata, metadata });
 }
 
-function loadX509(): Promise<X509Module> {
+/** @peculiar/x509 with its Reflect metadata shim and Node's webcrypto installed (for other certificate makers). */
+export function loadX509(): Promise<X509Module> {
   ensureReflectMetadata();
   x509Promise ??= import('@peculiar/x509').then((m) => {
     m.cryptoProvider.set(webcrypto as Parameters<typeof m.cryptoProvider.set>[1]);

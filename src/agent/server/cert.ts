@@ -4,10 +4,11 @@
 
 import { randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
+import { loadX509 } from '../../server/pki.ts';
 
 export async function selfSignedServingCert(nodeName: string, addresses: string[]): Promise<{ certPem: string; keyPem: string }> {
-  const x509 = await import('@peculiar/x509');
-  x509.cryptoProvider.set(webcrypto as Parameters<typeof x509.cryptoProvider.set>[1]);
+  // Through pki.ts's loader: it installs the Reflect metadata shim x509 needs before loading it.
+  const x509 = await loadX509();
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
   const names: { type: 'dns' | 'ip'; value: string }[] = [{ type: 'dns', value: nodeName }];
