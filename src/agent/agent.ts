@@ -108,6 +108,8 @@ export class NodeAgent {
   private stopped = false;
   private server: AgentServer | undefined;
   private housekeeping: Promise<void> | undefined;
+  /** Terminal pods whose cgroup is gone already. */
+  private readonly cgroupsRemoved = new Set<string>();
 
   constructor(private readonly options: NodeAgentOptions) {
     this.nodeName = options.nodeName;
@@ -353,6 +355,7 @@ export class NodeAgent {
       crashBackoffBaseMs: this.options.crashLoopBackoffBaseMs ?? 10_000,
       crashBackoffMaxMs: this.options.crashLoopBackoffMaxMs ?? 300_000,
       log: this.log,
+      nodeAllocatable: () => this.node?.status?.allocatable as ResourceList | undefined,
       onTerminal: () => undefined,
       onRemoved: (w) => {
         if (this.workers.get(w.uid) === w) this.workers.delete(w.uid);
@@ -360,6 +363,7 @@ export class NodeAgent {
         if (this.uidByKey.get(key) === w.uid) this.uidByKey.delete(key);
         // The sandbox is gone: so goes the pod's cgroup, which the runtime leaves behind.
         if (!this.simulated) removePodCgroup(podCgroupParent(w.uid));
+        this.cgroupsRemoved.delete(w.uid);
       },
     };
     return deps;
@@ -383,7 +387,11 @@ export class NodeAgent {
         this.log.info('removing pods the API no longer has', { uids: [...orphans] });
         for (const uid of await removeRuntimePods(this.runtime, orphans)) removePodCgroup(podCgroupParent(uid));
       }
-      // Then their directories (volumes, hosts file, logs): cleanupOrphanedPodDirs.
+      // Finished pods keep their API object but run nothing: their cgroups go (cleanupOrphanedPodCgroups).
+      for (const [uid, w] of this.workers) {
+        if (w.terminal && !this.cgroupsRemoved.has(uid) && removePodCgroup(podCgroupParent(uid))) this.cgroupsRemoved.add(uid);
+      }
+      // Then the directories of pods the API no longer has (volumes, hosts file, logs): cleanupOrphanedPodDirs.
       if (this.options.rootDir && !this.stopped) await removeOrphanedPodDirs(this.options.rootDir, new Set(this.workers.keys()));
     })().catch((e: unknown) => this.log.warn('cleaning up orphaned pods failed', { error: (e as Error).message })).finally(() => { this.housekeeping = undefined; });
   }

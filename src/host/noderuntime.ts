@@ -3,6 +3,7 @@
 // with Skiff's locally built images published to it (so the pause image and common names
 // resolve offline), containerd, and a CRI client for the agent.
 
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CriRuntime } from '../agent/cri/runtime.ts';
 import { podCgroupParent, removePodCgroup, removePodCgroupRoot } from '../agent/podcgroups.ts';
@@ -38,6 +39,13 @@ export interface NodeRuntime {
   stop(): Promise<void>;
   /** Leaves nothing: every pod's sandbox and containers removed, containerd and registry stopped, network and pod cgroups gone. */
   destroy(): Promise<void>;
+}
+
+/** The uids of the pods with files under the kubelet root dir (pods/<uid>, logs/<ns>_<pod>_<uid>). */
+async function podUidsOnDisk(rootDir: string): Promise<string[]> {
+  const pods = await readdir(join(rootDir, 'pods')).catch(() => [] as string[]);
+  const logs = (await readdir(join(rootDir, 'logs')).catch(() => [] as string[])).map((n) => n.slice(n.lastIndexOf('_') + 1));
+  return [...pods, ...logs];
 }
 
 export async function startNodeRuntime(options: NodeRuntimeOptions): Promise<NodeRuntime> {
@@ -83,11 +91,14 @@ export async function startNodeRuntime(options: NodeRuntimeOptions): Promise<Nod
       get containerd() { return containerd; },
       stop,
       destroy: () => (destroyed ??= (async () => {
+        const uids = new Set(await podUidsOnDisk(join(dataDir, 'kubelet')));
         try {
-          for (const uid of await removeRuntimePods(runtime)) removePodCgroup(podCgroupParent(uid));
+          for (const uid of await removeRuntimePods(runtime)) uids.add(uid);
         } catch (e) {
           log?.warn('removing the pods failed', { error: (e as Error).message });
         }
+        // Every pod this node ran, finished ones included (their sandboxes went before): no cgroup stays.
+        for (const uid of uids) removePodCgroup(podCgroupParent(uid));
         await stop();
         await network.teardown();
         removePodCgroupRoot();

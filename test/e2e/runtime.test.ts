@@ -31,6 +31,13 @@ describeRealRuntime('real runtime (containerd over CRI)', function () {
   let skiff: Skiff;
   let cri: CriRuntime;
   let podCIDR: string;
+  /** Every pod the tests made, to check that none leaves a cgroup behind. */
+  const uids: string[] = [];
+  const create = async (pod: Parameters<typeof createPod>[1]) => {
+    const made = await createPod(skiff, pod);
+    uids.push(made.metadata.uid!);
+    return made;
+  };
 
   before(async function () {
     this.timeout(180_000);
@@ -54,10 +61,11 @@ describeRealRuntime('real runtime (containerd over CRI)', function () {
     const routes = execFileSync('ip', ['route', 'show', 'table', 'all'], { encoding: 'utf8' });
     expect(routes).to.not.include(`dev ${bridge} `);
     expect(existsSync(`/proc/${containerdPid}`), 'containerd still running').to.equal(false);
+    expect(uids.flatMap(cgroupDirs), 'pod cgroups left').to.deep.equal([]);
   });
 
   it('runs a busybox pod: Running with a pod IP from the node\'s pod CIDR and a containerd container ID', async () => {
-    await createPod(skiff, busyboxPod('sleeper', SLEEP_FOREVER));
+    await create(busyboxPod('sleeper', SLEEP_FOREVER));
     const pod = await waitForPod(skiff, 'default', 'sleeper', isRunning, 90_000);
     expect(pod.spec?.nodeName).to.equal(skiff.nodeNames[0]);
     expect(inCIDR(pod.status!.podIP!, podCIDR), `${pod.status!.podIP} in ${podCIDR}`).to.equal(true);
@@ -84,11 +92,11 @@ describeRealRuntime('real runtime (containerd over CRI)', function () {
   });
 
   it('lets one pod reach another by its pod IP', async () => {
-    await createPod(skiff, busyboxPod('web', ['sh', '-c', 'echo hello-from-web > /tmp/index.html; trap "exit 0" TERM; httpd -f -p 80 -h /tmp & wait']));
+    await create(busyboxPod('web', ['sh', '-c', 'echo hello-from-web > /tmp/index.html; trap "exit 0" TERM; httpd -f -p 80 -h /tmp & wait']));
     const web = await waitForPod(skiff, 'default', 'web', isRunning, 60_000);
     const ip = web.status!.podIP!;
     // busybox 1.35's wget -T crashes (recipe P7): the time limit comes from timeout.
-    await createPod(skiff, busyboxPod('client', ['sh', '-c', `timeout 10 wget -qO- http://${ip}/ | grep -q hello-from-web`], { restartPolicy: 'Never' }));
+    await create(busyboxPod('client', ['sh', '-c', `timeout 10 wget -qO- http://${ip}/ | grep -q hello-from-web`], { restartPolicy: 'Never' }));
     const client = await waitForPod(skiff, 'default', 'client', (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed', 60_000);
     expect(client.status!.phase, JSON.stringify(client.status?.containerStatuses?.[0]?.state)).to.equal('Succeeded');
     expect(client.status!.containerStatuses![0].state!.terminated!.exitCode).to.equal(0);
@@ -119,7 +127,7 @@ describeRealRuntime('real runtime (containerd over CRI)', function () {
     const hostPort = 20_000 + Math.floor(Math.random() * 10_000);
     const pod = busyboxPod('published', ['sh', '-c', 'echo hello-from-hostport > /tmp/index.html; trap "exit 0" TERM; httpd -f -p 80 -h /tmp & wait']);
     pod.spec!.containers[0].ports = [{ containerPort: 80, hostPort, hostIP: '127.0.0.1', protocol: 'TCP' }];
-    await createPod(skiff, pod);
+    await create(pod);
     await waitForPod(skiff, 'default', 'published', isRunning, 60_000);
     const { until } = await import('../helpers.ts');
     const body = await until('hostPort answering', () => fetch(`http://127.0.0.1:${hostPort}/`).then((r) => r.text(), () => undefined), 15_000, 200);
@@ -128,7 +136,7 @@ describeRealRuntime('real runtime (containerd over CRI)', function () {
   });
 
   it('fails a restartPolicy Never pod whose container exits non-zero, with its exit code', async () => {
-    await createPod(skiff, busyboxPod('failing', ['sh', '-c', 'exit 3'], { restartPolicy: 'Never' }));
+    await create(busyboxPod('failing', ['sh', '-c', 'exit 3'], { restartPolicy: 'Never' }));
     const pod = await waitForPod(skiff, 'default', 'failing', (p) => p.status?.phase === 'Failed', 60_000);
     const terminated = pod.status!.containerStatuses![0].state!.terminated!;
     expect(terminated.exitCode).to.equal(3);
@@ -138,7 +146,7 @@ describeRealRuntime('real runtime (containerd over CRI)', function () {
   });
 
   it('recovers from containerd dying: it is started again, running containers carry on and new pods start', async () => {
-    await createPod(skiff, busyboxPod('steady', SLEEP_FOREVER));
+    await create(busyboxPod('steady', SLEEP_FOREVER));
     const before = await waitForPod(skiff, 'default', 'steady', isRunning, 60_000);
     const id = before.status!.containerStatuses![0].containerID!.slice('containerd://'.length);
     const pidFile = containerdPaths(skiff.dataDir).pidFile;
@@ -153,14 +161,14 @@ describeRealRuntime('real runtime (containerd over CRI)', function () {
     const status = await cri.containerStatus(id);
     expect(status.state).to.equal('CONTAINER_RUNNING');
     expect(status.startedAt * 1e-6).to.be.closeTo(Date.parse(before.status!.containerStatuses![0].state!.running!.startedAt!), 1000);
-    await createPod(skiff, busyboxPod('after-restart', SLEEP_FOREVER));
+    await create(busyboxPod('after-restart', SLEEP_FOREVER));
     await waitForPod(skiff, 'default', 'after-restart', isRunning, 60_000);
     await Promise.all([deletePod(skiff, 'default', 'steady'), deletePod(skiff, 'default', 'after-restart')]);
     await Promise.all([waitForPodGone(skiff, 'default', 'steady'), waitForPodGone(skiff, 'default', 'after-restart')]);
   });
 
   it('keeps pods running across an agent restart, adopting their containers', async () => {
-    await createPod(skiff, busyboxPod('survivor', SLEEP_FOREVER));
+    await create(busyboxPod('survivor', SLEEP_FOREVER));
     const before = await waitForPod(skiff, 'default', 'survivor', isRunning, 60_000);
     const old = skiff.nodes[0];
     await old.stop();
