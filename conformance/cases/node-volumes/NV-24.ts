@@ -1,0 +1,19 @@
+// Upstream: test/e2e/common/storage/empty_dir.go, "EmptyDir volumes should support (non-root,0644,default)".
+// A file created with mode 0644 by uid 1001 in a default-medium emptyDir has exactly those permissions and the expected content.
+
+import { doTestFileMode, EMPTYDIR_NON_ROOT_UID } from '../../framework/storage.ts';
+import type { ConformanceCase } from '../../framework/types.ts';
+
+const testCase: ConformanceCase = {
+  id: 'NV-24',
+  codename: '[sig-storage] EmptyDir volumes should support (non-root,0644,default) [LinuxOnly] [NodeConformance] [Conformance]',
+  class: 'run',
+  needs: 'run; agnhost mounttest (exact output lines such as "mode of file ...", "content of file ..."); runAsUser 1001',
+  baseName: 'emptydir',
+  podSecurity: 'baseline',
+  async run(ctx) {
+    await doTestFileMode(ctx, EMPTYDIR_NON_ROOT_UID, '', 0o644);
+  },
+};
+
+export default testCase;

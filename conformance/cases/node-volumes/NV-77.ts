@@ -1,0 +1,21 @@
+// Upstream: test/e2e/storage/subpath.go, "Subpath Atomic writer volumes should support subpaths with configmap pod".
+// A subPath inside a ConfigMap volume (atomic-writer layout) is mounted and readable.
+
+import { setUpAtomicWriterData, subpathTestPod, testBasicSubpathFile } from '../../framework/storage.ts';
+import type { ConformanceCase } from '../../framework/types.ts';
+
+const testCase: ConformanceCase = {
+  id: 'NV-77',
+  codename: '[sig-storage] Subpath Atomic writer volumes should support subpaths with configmap pod [Conformance]',
+  class: 'run',
+  needs: 'run; agnhost mounttest (exact output lines such as "mode of file ...", "content of file ..."); subPath bind mounts into ..data symlink layout',
+  baseName: 'subpath',
+  podSecurity: 'baseline',
+  async run(ctx) {
+    await setUpAtomicWriterData(ctx);
+    const pod = subpathTestPod(ctx, 'configmap-key', 'configmap', { configMap: { name: 'my-configmap' } });
+    await testBasicSubpathFile(ctx, 'configmap-value', pod);
+  },
+};
+
+export default testCase;
