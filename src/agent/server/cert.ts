@@ -31,6 +31,6 @@ export async function selfSignedServingCert(nodeName: string, addresses: string[
     ],
   });
   const der = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n');
-  return { certPem: cert.toString('pem') + '\n', keyPem: `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`.replace('\n\n-----END', '\n-----END') };
+  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
+  return { certPem: cert.toString('pem') + '\n', keyPem: `-----BEGIN PRIVATE KEY-----\n${lines.join('\n')}\n-----END PRIVATE KEY-----\n` };
 }

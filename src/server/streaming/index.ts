@@ -53,8 +53,6 @@ export function streamingContext(
   };
 }
 
-export const STREAMING_SUBRESOURCES = ['log', 'exec', 'attach', 'portforward'] as const;
-
 /** kubectl's WebSocket-tunnelled SPDY port-forward subprotocol (1.31+). */
 export const PORT_FORWARD_WS_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
