@@ -94,6 +94,24 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
       expect((await kubectl(['logs', 'follow', '--tail=1'])).stdout).to.equal('tick-5\n');
     });
 
+    it('-f streams lines as they are written (nothing held back until the end)', async () => {
+      await createPod(skiff, busyboxPod('ticking', ['sh', '-c', 'trap "exit 0" TERM; i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.3; done']));
+      await waitForPod(skiff, 'default', 'ticking', isRunning, 60_000);
+      const child = spawn('kubectl', ['--kubeconfig', skiff.kubeconfigPath, '--cache-dir', join(work, 'cache'), 'logs', '-f', '--tail=1', 'ticking'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      children.add(child);
+      try {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+        const lines = await until('three streamed lines', () => { const l = out.split('\n').filter(Boolean); return l.length >= 3 ? l : undefined; }, 20_000, 50);
+        const n = lines.map((l) => Number(/^tick-(\d+)$/.exec(l)?.[1]));
+        expect(n[1]).to.equal(n[0]! + 1);
+        expect(n[2]).to.equal(n[0]! + 2);
+      } finally {
+        child.kill('SIGTERM');
+        children.delete(child);
+      }
+    });
+
     for (const protocol of ['binary.k8s.io', 'base64.binary.k8s.io']) {
       it(`over a WebSocket (${protocol}), as the conformance suite reads it`, async () => {
         const ws = new WebSocket(`wss://127.0.0.1:${skiff.port}/api/v1/namespaces/default/pods/printer/log?container=main`, [protocol], {
