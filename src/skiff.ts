@@ -72,6 +72,8 @@ export interface SkiffOptions {
   /** With runtime 'cri': the pod network instance (0: skiff0 and 10.88.0.0/24; default a free one) and the registry's port (default any free one). */
   podNetworkInstance?: number;
   registryPort?: number;
+  /** The host agent's HTTPS endpoint port (default 0: a free one). */
+  agentPort?: number;
   /** Run simulated nodes in this process (like kwok): N node agents, each its own client, lease and watch. */
   simNodes?: SimNodesSpec;
   /** Resolve only once the scheduler and nodes are running (default true); else see `components`. */
@@ -209,6 +211,7 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
     const spec = {
       controllers: options.controllers, scheduler: options.scheduler, hostNode: options.hostNode, simNodes: options.simNodes, dataDir, logLevel: options.logLevel,
       runtime: options.runtime, keepPods: options.keepPods, podNetworkInstance: options.podNetworkInstance, registryPort: options.registryPort,
+      agentPort: options.agentPort,
     };
     running.components = options.componentWorkers
       ? await c.startComponentsInWorkers(clientConfig, spec, componentWorkerEntry())

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSkiff } from '../skiff.ts';
+import { KUBELET_PORT } from '../agent/node.ts';
 import { isComponentWorker, runComponentWorker } from '../components/index.ts';
 import type { Level } from '../log.ts';
 import { writeSchemaCache } from '../../api/openapi/schemas.ts';
@@ -92,7 +93,7 @@ async function up(argv: string[]): Promise<void> {
     controllers: values['no-controllers'] ? false : { names: values.controllers?.split(',').map((s) => s.trim()).filter(Boolean) },
     hostNode: simNodes === 1,
     // The real host node: pods outlive skiff up (as the kubelet leaves them), on skiff0 and 10.88.0.0/24.
-    runtime, keepPods: true, podNetworkInstance: 0, registryPort,
+    runtime, keepPods: true, podNetworkInstance: 0, registryPort, agentPort: KUBELET_PORT,
     // Many simulated nodes: the scheduler and the agents get threads of their own.
     componentWorkers: simNodes > 1,
     simNodes: simNodes > 1 ? { count: simNodes, zones: list(values['sim-zones']), regions: list(values['sim-regions']), capacity, recordEvents: !values['no-sim-events'] } : undefined,
@@ -160,7 +161,7 @@ async function agent(argv: string[]): Promise<void> {
   }
   const nodeAgent = new NodeAgent({
     config: configFromKubeconfig(path, 'kubelet/skiff'), nodeName: values['node-name'] ?? hostname().toLowerCase(), nodeIP: '127.0.0.1', dataDir,
-    runtime: node?.runtime, podCIDR: node?.podCIDR, rootDir: node?.rootDir, logger: createLogger(level, 'agent'),
+    runtime: node?.runtime, podCIDR: node?.podCIDR, rootDir: node?.rootDir, logger: createLogger(level, 'agent'), serverPort: KUBELET_PORT,
   });
   let stopping = false;
   const stop = async (signal: string) => {

@@ -31,6 +31,8 @@ export interface ComponentsSpec {
   /** With runtime 'cri': the pod network instance (0 for `skiff up`: skiff0, 10.88.0.0/24; unset: a free one) and the loopback registry's port (0: any). */
   podNetworkInstance?: number;
   registryPort?: number;
+  /** The host agent's HTTPS endpoint port (logs, exec, port-forward); default 0, a free one (`skiff up`: 10250, the kubelet's). */
+  agentPort?: number;
   simNodes?: SimNodesSpec;
   dataDir: string;
   /** The components' log level (default warn, as startSkiff's). */
@@ -86,7 +88,7 @@ async function startKind(kind: Kind, config: ClientConfig, spec: ComponentsSpec)
       const host = new NodeAgent({
         config: { ...config, userAgent: 'kubelet/skiff' }, nodeName: hostname().toLowerCase(),
         labels: { 'node-role.kubernetes.io/control-plane': '' }, nodeIP: '127.0.0.1', dataDir: spec.dataDir,
-        runtime: real?.runtime, podCIDR: real?.podCIDR, rootDir: real?.rootDir, logLevel: spec.logLevel,
+        runtime: real?.runtime, podCIDR: real?.podCIDR, rootDir: real?.rootDir, logLevel: spec.logLevel, serverPort: spec.agentPort,
       });
       await host.start();
       agents.push(host);
