@@ -80,12 +80,11 @@ describe('field validation', () => {
       expect(findDuplicateFields('{"a":1,"b":{"a":2}}')).to.deep.equal([]);
     });
 
-    it('is cheap on large bodies', () => {
+    it('handles large bodies', () => {
       const items = Array.from({ length: 2000 }, (_, i) => ({ name: `n${i}`, value: 'v'.repeat(50) }));
       const body = JSON.stringify({ metadata: { name: 'big' }, data: Object.fromEntries(items.map((x) => [x.name, x.value])) });
-      const t0 = performance.now();
       expect(findDuplicateFields(body)).to.deep.equal([]);
-      expect(performance.now() - t0).to.be.below(50);
+      expect(findDuplicateFields(body.replace('"n1":', '"n0":'))).to.deep.equal(['data.n0']);
     });
   });
 
@@ -128,14 +127,13 @@ describe('field validation', () => {
     });
   });
 
-  it('a deployment check takes a few microseconds', () => {
+  it('a deployment check is stable across repeated calls (its cost is measured in bench/, not here)', () => {
     const d = {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w', labels: { a: 'b' } },
       spec: { replicas: 2, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i', env: [{ name: 'X', value: '1' }], ports: [{ containerPort: 80 }] }] } } },
     };
-    findUnknownFields(DEPLOY, d);
-    const t0 = performance.now();
-    for (let i = 0; i < 10_000; i++) findUnknownFields(DEPLOY, d);
-    expect((performance.now() - t0) / 10_000).to.be.below(0.05);
+    const first = findUnknownFields(DEPLOY, d);
+    expect(first).to.deep.equal([]);
+    for (let i = 0; i < 1000; i++) expect(findUnknownFields(DEPLOY, d)).to.deep.equal(first);
   });
 });

@@ -33,22 +33,17 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunRe
 describe('pki', function () {
   let dir: string;
   let pki: Pki;
-  let firstMs: number;
 
   before(async function () {
     dir = mkdtempSync(join(tmpdir(), 'skiff-pki-'));
-    const t0 = performance.now();
     pki = await ensurePki(dir, { hosts: ['skiff.example'], ips: ['192.0.2.10'] });
-    firstMs = performance.now() - t0;
   });
 
   after(function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('generates the CA, serving and admin material quickly', function () {
-    // Includes the one-off lazy import of @peculiar/x509; generous bound for slow CI.
-    expect(firstMs).to.be.below(5000);
+  it('generates the CA, serving and admin material', function () {
     for (const f of ['ca.crt', 'ca.key', 'apiserver.crt', 'apiserver.key', 'admin.crt', 'admin.key']) {
       expect(existsSync(join(dir, 'pki', f)), f).to.equal(true);
     }
@@ -94,11 +89,8 @@ describe('pki', function () {
   });
 
   it('reloads the same material from disk on later calls', async function () {
-    const t0 = performance.now();
     const again = await ensurePki(dir, { hosts: ['skiff.example'], ips: ['192.0.2.10'] });
-    const ms = performance.now() - t0;
     expect(again).to.deep.equal(pki);
-    expect(ms).to.be.below(1000);
     // A subset of the SANs does not force re-issuing either.
     const subset = await ensurePki(dir, {});
     expect(subset.serverCertPem).to.equal(pki.serverCertPem);

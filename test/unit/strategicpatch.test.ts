@@ -556,12 +556,13 @@ describe('strategic merge patch (what kubectl apply sends)', () => {
     expect(goFormat(1e-7)).to.equal('1e-07');
   });
 
-  it('is fast enough for every write (a deployment apply patch well under a millisecond)', () => {
+  it('applies the same patch again and again to the same result, leaving the stored object as it was', () => {
+    // (How fast this is lives in bench/, not here: timing targets never fail the suite.)
     const patch = { spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'nginx' }], containers: [{ image: 'nginx:1.26', name: 'nginx' }] } } } };
-    strategicMergePatch(storedDeployment(), patch, DEPLOY); // warm the schema model
     const d = storedDeployment();
-    const t0 = performance.now();
-    for (let i = 0; i < 1000; i++) strategicMergePatch(d, patch, DEPLOY);
-    expect((performance.now() - t0) / 1000).to.be.below(0.2);
+    const before = JSON.stringify(d);
+    const first = strategicMergePatch(d, patch, DEPLOY);
+    for (let i = 0; i < 100; i++) expect(strategicMergePatch(d, patch, DEPLOY)).to.deep.equal(first);
+    expect(JSON.stringify(d)).to.equal(before);
   });
 });
