@@ -4,7 +4,7 @@
 // ExecCommandInContainerWithFullOutput (pods/exec over a channel.k8s.io WebSocket), over the
 // raw REST client.
 
-import type { V1Container, V1ContainerStatus, V1EnvVar, V1Pod, V1PodCondition, V1ResourceRequirements, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { V1Container, V1ContainerPort, V1ContainerStatus, V1EnvVar, V1Pod, V1PodCondition, V1Probe, V1ResourceRequirements, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import WebSocket from 'ws';
 import { isNotFound } from './client.ts';
 import { describeError, fail, must, sleep } from './expect.ts';
@@ -192,6 +192,8 @@ export interface ExecResult {
   exitCode: number;
   /** The error channel's Status message when the command did not succeed. */
   error?: string;
+  /** Every message as received (channel byte first), when asked for. */
+  frames: Buffer[];
 }
 
 interface ExecStatus { status?: string; reason?: string; message?: string; details?: { causes?: { reason?: string; message?: string }[] } }
@@ -199,9 +201,9 @@ interface ExecStatus { status?: string; reason?: string; message?: string; detai
 /**
  * ExecCommandInContainerWithFullOutput: run `command` in the container through pods/exec on
  * a WebSocket (v4.channel.k8s.io: channel byte 1 stdout, 2 stderr, 3 the final Status).
- * `protocols` picks the offered subprotocols.
+ * `protocols` picks the offered subprotocols; `keepFrames` keeps every message as received.
  */
-export async function execInContainer(ctx: CaseContext, podName: string, containerName: string, command: string[], protocols: string[] = ['v4.channel.k8s.io']): Promise<ExecResult> {
+export async function execInContainer(ctx: CaseContext, podName: string, containerName: string, command: string[], protocols: string[] = ['v4.channel.k8s.io'], keepFrames = false): Promise<ExecResult> {
   const u = ctx.rest.url(podsPath(ctx.namespace, podName, 'exec'), { container: containerName, stdout: true, stderr: true });
   for (const c of command) u.searchParams.append('command', c);
   u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -212,6 +214,7 @@ export async function execInContainer(ctx: CaseContext, podName: string, contain
     const ws = new WebSocket(u, protocols, { ca: tls.ca as string, cert: tls.cert as string, key: tls.key as string, headers });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
+    const frames: Buffer[] = [];
     let status: ExecStatus | undefined;
     const timer = setTimeout(() => { ws.terminate(); reject(new Error(`exec ${JSON.stringify(command)} in ${podName}/${containerName}: no end after 60s`)); }, 60_000);
     ws.on('unexpected-response', (_req, res) => {
@@ -221,6 +224,7 @@ export async function execInContainer(ctx: CaseContext, podName: string, contain
     });
     ws.on('message', (data: Buffer) => {
       if (data.length === 0) return;
+      if (keepFrames) frames.push(data);
       const body = data.subarray(1);
       if (data[0] === 1) out.push(body);
       else if (data[0] === 2) err.push(body);
@@ -238,7 +242,7 @@ export async function execInContainer(ctx: CaseContext, podName: string, contain
         exitCode = cause?.message ? Number(cause.message) : -1;
         error = status.message ?? status.reason ?? 'exec failed';
       }
-      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode, error });
+      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode, error, frames });
     });
   });
 }
@@ -441,3 +445,192 @@ export async function execShellInPod(ctx: CaseContext, pod: Pod, cmd: string): P
 
 /** The env of expansion.go's subpath lifecycle tests: POD_NAME=foo and ANNOTATION from metadata.annotations['mysubpath']. */
 export const subpathEnv = (): V1EnvVar[] => [{ name: 'POD_NAME', value: 'foo' }, fieldEnv('ANNOTATION', "metadata.annotations['mysubpath']")];
+
+// ---------------------------------------------------------------------------------------
+// Nodes and agnhost pods
+
+interface NodeList { items: { metadata: { name: string }; spec?: { unschedulable?: boolean; taints?: { effect?: string }[] }; status?: { conditions?: { type: string; status: string }[] } }[] }
+
+/** e2enode.GetRandomReadySchedulableNode: a Ready node that takes pods (no NoSchedule/NoExecute taints). */
+export async function readySchedulableNode(ctx: CaseContext): Promise<string> {
+  const nodes = await must(ctx.rest.get<NodeList>('/api/v1/nodes'), 'listing nodes');
+  const ok = nodes.items.filter((n) => !n.spec?.unschedulable
+    && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+    && !(n.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'));
+  if (ok.length === 0) fail('no ready schedulable node');
+  return ok[Math.floor(Math.random() * ok.length)].metadata.name;
+}
+
+/** e2epod.SetAffinity + SetNodeSelection: required node affinity to the node by metadata.name. */
+export function setNodeAffinity(pod: Pod, nodeName: string): void {
+  pod.spec.affinity = {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }],
+      },
+    },
+  };
+}
+
+/** e2epod.NewAgnhostContainer */
+export function newAgnhostContainer(name: string, ports: V1ContainerPort[] | undefined, ...args: string[]): V1Container {
+  return { name, image: images.agnhost, args, ports };
+}
+
+/** e2epod.NewAgnhostPodFromContainers: an empty pod security context and no grace period. */
+export function newAgnhostPodFromContainers(podName: string, volumes: V1Volume[] | undefined, ...containers: V1Container[]): Pod {
+  return { metadata: { name: podName }, spec: { containers, volumes, securityContext: {}, terminationGracePeriodSeconds: 0 } };
+}
+
+/** PodClient.MatchContainerOutput: the container's log matches the regular expression. */
+export async function matchContainerOutput(ctx: CaseContext, podName: string, containerName: string, re: RegExp): Promise<string> {
+  const logs = await getPodLogs(ctx, podName, containerName);
+  if (!re.test(logs)) fail(`failed to match regexp ${String(re)} in output ${JSON.stringify(logs.slice(-800))}`);
+  return logs;
+}
+
+/** gomega.Eventually(fn, timeout, interval).Should(Succeed()): the last failure when it never succeeds. */
+export async function eventually(ctx: CaseContext, timeoutMs: number, intervalMs: number, fn: () => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + within(ctx, timeoutMs);
+  for (;;) {
+    try {
+      await fn();
+      return;
+    } catch (e) {
+      if (Date.now() + intervalMs > deadline) throw e;
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/**
+ * The "when create a pod with lifecycle hook" context of lifecycle_hook.go: a netexec helper
+ * pod (http on 8080, a second netexec on 9090) pinned to a ready node, then the pod with the
+ * hook (`sameNode`: pinned there too), the helper's log checked for the postStart request
+ * (2 min, every second), the hooked pod deleted with grace 15 and, for preStop, the helper's
+ * log checked again (30 s).
+ */
+export async function runLifecycleHookTest(ctx: CaseContext, hooked: (target: { ip: string; url: string }) => V1Container, sameNode: boolean): Promise<void> {
+  const handler = newAgnhostPodFromContainers('pod-handle-http-request', undefined,
+    newAgnhostContainer('container-handle-http-request', [{ containerPort: 8080, protocol: 'TCP' }], 'netexec'),
+    newAgnhostContainer('container-handle-https-request', [{ containerPort: 9090, protocol: 'TCP' }],
+      'netexec', '--http-port', '9090', '--udp-port', '9091', '--tls-cert-file', '/localhost.crt', '--tls-private-key-file', '/localhost.key'));
+  const node = await readySchedulableNode(ctx);
+  setNodeAffinity(handler, node);
+  ctx.step('create the container to handle the HTTPGet hook request.');
+  const started = await createSync(ctx, handler);
+  const ip = started.status?.podIP ?? '';
+  if (!ip) fail('the handler pod has no IP');
+  const url = ip.includes(':') ? `[${ip}]` : ip;
+
+  const container = hooked({ ip, url });
+  const pod: Pod = { metadata: { name: container.name }, spec: { containers: [container] } };
+  if (sameNode) setNodeAffinity(pod, node);
+  ctx.step('create the pod with lifecycle hook');
+  await createSync(ctx, pod);
+  const handlerContainer = container.lifecycle?.postStart?.httpGet?.scheme === 'HTTPS' || container.lifecycle?.preStop?.httpGet?.scheme === 'HTTPS' ? 1 : 0;
+  const handlerName = handler.spec.containers[handlerContainer].name;
+  if (container.lifecycle?.postStart) {
+    ctx.step('check poststart hook');
+    await eventually(ctx, 120_000, 1_000, () => matchContainerOutput(ctx, handler.metadata.name, handlerName, /GET \/echo\?msg=poststart/));
+  }
+  ctx.step('delete the pod with lifecycle hook');
+  await deleteSync(ctx, pod.metadata.name, 15, 180_000);
+  if (container.lifecycle?.preStop) {
+    ctx.step('check prestop hook');
+    await eventually(ctx, 30_000, 1_000, () => matchContainerOutput(ctx, handler.metadata.name, handlerName, /GET \/echo\?msg=prestop/));
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// container_probe.go
+
+/** defaultObservationTimeout of container_probe.go. */
+export const DEFAULT_OBSERVATION_MS = 240_000;
+
+/** livenessPodSpec: agnhost liveness (healthy /healthz on 8080 for 10 s, then 500s). */
+export function livenessPodSpec(namespace: string, readinessProbe: V1Probe | undefined, livenessProbe: V1Probe | undefined): Pod {
+  return {
+    metadata: { name: `liveness-${uuid()}`, namespace, labels: { test: 'liveness' } },
+    spec: { containers: [{ name: 'agnhost-container', image: images.agnhost, args: ['liveness'], livenessProbe, readinessProbe }] },
+  };
+}
+
+/** testWebServerPodSpec: agnhost test-webserver on `port`. */
+export function testWebServerPodSpec(readinessProbe: V1Probe | undefined, livenessProbe: V1Probe | undefined, containerName: string, port: number): Pod {
+  return {
+    metadata: { name: `test-webserver-${uuid()}` },
+    spec: {
+      containers: [{
+        name: containerName, image: images.agnhost, args: ['test-webserver', '--port', String(port)],
+        ports: [{ containerPort: port }], livenessProbe, readinessProbe,
+      }],
+    },
+  };
+}
+
+/** busyBoxPodSpec: busybox running `cmd` with the probes. */
+export function busyBoxPodSpec(readinessProbe: V1Probe | undefined, livenessProbe: V1Probe | undefined, cmd: string[]): Pod {
+  return {
+    metadata: { name: `busybox-${uuid()}`, labels: { test: 'liveness' } },
+    spec: { containers: [{ name: 'busybox', image: images.busybox, command: cmd, livenessProbe, readinessProbe }] },
+  };
+}
+
+/**
+ * RunLivenessTest: create the pod, wait until it is no longer Pending, then watch the first
+ * container's restartCount every 2 s for `timeoutMs` (plus 10 s per restart already seen):
+ * it must only grow, and the number of restarts must reach `expectNumRestarts` (stopping as
+ * soon as it does), or stay 0 when 0 is expected. The pod is deleted with grace 0 afterwards.
+ */
+export async function runLivenessTest(ctx: CaseContext, pod: Pod, expectNumRestarts: number, timeoutMs: number): Promise<void> {
+  const containerName = pod.spec.containers[0].name;
+  const restartsOf = (p: Pod): number => p.status?.containerStatuses?.find((c) => c.name === containerName)?.restartCount ?? 0;
+  ctx.step(`Creating pod ${pod.metadata.name} in namespace ${ctx.namespace}`);
+  await createPod(ctx, pod);
+  try {
+    await waitForPodCondition(ctx, pod.metadata.name, 'not pending', POD_START_MS, (p) => p.status?.phase !== 'Pending');
+    ctx.log(`Started pod ${pod.metadata.name} in namespace ${ctx.namespace}`);
+
+    ctx.step("checking the pod's current state and verifying that restartCount is present");
+    let p = await getPod(ctx, pod.metadata.name);
+    const initial = restartsOf(p);
+    ctx.log(`Initial restart count of pod ${pod.metadata.name} is ${initial}`);
+    const started = Date.now();
+    const deadline = started + timeoutMs + initial * 10_000;
+    let last = initial;
+    let observed = 0;
+    while (Date.now() < deadline) {
+      p = await getPod(ctx, pod.metadata.name);
+      const count = restartsOf(p);
+      if (count !== last) {
+        ctx.log(`Restart count of pod ${ctx.namespace}/${pod.metadata.name} is now ${count} (${Math.round((Date.now() - started) / 1000)}s elapsed)`);
+        if (count < last) fail(`Restart count should increment monotonically: restart cont of pod ${ctx.namespace}/${pod.metadata.name} changed from ${last} to ${count}`);
+      }
+      observed = count - initial;
+      if (expectNumRestarts > 0 && observed >= expectNumRestarts) break;
+      last = count;
+      await sleep(2_000);
+    }
+    if ((expectNumRestarts === 0 && observed > 0) || (expectNumRestarts > 0 && observed < expectNumRestarts)) {
+      fail(`pod ${ctx.namespace}/${pod.metadata.name} - expected number of restarts: ${expectNumRestarts}, found restarts: ${observed}. Pod status: ${containerStates(p)}`);
+    }
+  } finally {
+    ctx.step('deleting the pod');
+    await ctx.rest.delete(podsPath(ctx.namespace, pod.metadata.name), undefined, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 }).catch(() => undefined);
+  }
+}
+
+/**
+ * e2epod.MustMixinRestrictedPodSecurity: what the restricted pod-security level asks for —
+ * non-root (uid 1000 unless set), RuntimeDefault seccomp, no privilege escalation, all
+ * capabilities dropped.
+ */
+export function mixinRestrictedPodSecurity(pod: Pod): Pod {
+  pod.spec.securityContext = { ...pod.spec.securityContext, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+  pod.spec.securityContext.runAsUser ??= 1000;
+  for (const c of pod.spec.containers) {
+    c.securityContext = { ...c.securityContext, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+  }
+  return pod;
+}
