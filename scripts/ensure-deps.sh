@@ -26,6 +26,7 @@ apt_file() {
     iptables) echo /usr/sbin/iptables ;;
     gcc) echo /usr/bin/gcc ;;
     skopeo) echo /usr/bin/skopeo ;;
+    tmux) echo /usr/bin/tmux ;;
     libc6-dev) echo /usr/lib/x86_64-linux-gnu/libc.a ;;
     *) echo "" ;;
   esac

@@ -7,8 +7,9 @@ cd "$root"
 source scripts/runtime-packages.sh
 # kubectl comes with the machine (google-cloud-sdk); the real-runtime tests need containerd,
 # runc, the CNI plugins, a registry and busybox-static (for the locally built images); skopeo
-# is the independent OCI client the image tests check the registry with.
-SKIFF_APT="$SKIFF_RUNTIME_PACKAGES skopeo" bash scripts/ensure-deps.sh || exit 1
+# is the independent OCI client the image tests check the registry with; tmux gives the
+# interactive kubectl tests (run -it) a real terminal.
+SKIFF_APT="$SKIFF_RUNTIME_PACKAGES skopeo tmux" bash scripts/ensure-deps.sh || exit 1
 summary="$(mktemp)"
 SKIFF_TEST_SUMMARY="$summary" node_modules/.bin/mocha --reporter test/reporter.cjs "${@:-test/**/*.test.ts}"
 rc=$?
