@@ -339,6 +339,27 @@ describe('node agent: from pod spec to container config (simulated runtime, real
       expect(m('/etc/hosts')).to.not.equal(undefined);
     });
 
+    it('gives volumes to the pod\'s fsGroup (SetVolumeOwnership): group-readable API-object files, a setgid group-writable emptyDir', async function () {
+      if (process.getuid?.() !== 0) this.skip();
+      const p = await createPod('fsgroup', {
+        securityContext: { runAsUser: 1000, fsGroup: 2000 },
+        containers: [{ name: 'app', image: 'busybox:1.35' }],
+        volumes: [{ name: 'sec', secret: { secretName: 'vol-secret', defaultMode: 0o400 } }, { name: 'scratch', emptyDir: {} }],
+      }, { labels: { round: '1' } });
+      await running('fsgroup');
+      const sec = volumeDir(p, 'secret', 'sec');
+      const st = await stat(join(sec, 'token'));
+      expect({ mode: st.mode & 0o7777, gid: st.gid }).to.deep.equal({ mode: 0o440, gid: 2000 });
+      const scratch = await stat(volumeDir(p, 'empty-dir', 'scratch'));
+      expect({ mode: scratch.mode & 0o7777, gid: scratch.gid }).to.deep.equal({ mode: 0o2777, gid: 2000 });
+      // A refresh finds the files as they should be: no new ..data.
+      const link = await readlink(join(sec, '..data'));
+      await client.patch(pods, NS, 'fsgroup', 'merge', { metadata: { labels: { round: '2' } } });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await readlink(join(sec, '..data'))).to.equal(link);
+      await deletePod('fsgroup');
+    });
+
     it('updates a configMap volume in place when the ConfigMap changes: new content behind a swapped ..data link', async () => {
       const p = await getPod('vols');
       const cfg = volumeDir(p, 'configmap', 'cfg');

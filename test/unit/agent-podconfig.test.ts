@@ -230,6 +230,18 @@ describe('agent pod config: atomic writer', () => {
     expect((await readdir(target)).sort()).to.deep.equal(['..data', second, 'a', 'c'].sort());
   });
 
+  it('with a gid (fsGroup) makes every file and directory that group\'s, directories setgid, and counts a wrong group as a change', async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    const target = join(dir, 'owned');
+    expect(await writeAtomically(target, payload({ 'd/f': ['x', 0o440] }), 2000)).to.equal(true);
+    const ts = join(target, await readlink(join(target, '..data')));
+    expect((await stat(join(ts, 'd/f'))).gid).to.equal(2000);
+    expect((await stat(join(ts, 'd'))).mode & 0o7777).to.equal(0o2755);
+    expect((await stat(ts)).gid).to.equal(2000);
+    expect(await writeAtomically(target, payload({ 'd/f': ['x', 0o440] }), 2000)).to.equal(false);
+    expect(await writeAtomically(target, payload({ 'd/f': ['x', 0o440] }), 3000)).to.equal(true);
+  });
+
   it('refuses paths that leave the volume', async () => {
     for (const bad of ['/abs', '../x', 'a/../../x', '..hidden']) {
       let err: Error | undefined;

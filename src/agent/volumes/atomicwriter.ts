@@ -4,7 +4,7 @@
 // reader sees either the old set of files or the new one, never a mix. Each top-level name
 // of the payload is a symlink to `..data/<name>`, which keeps resolving across swaps.
 
-import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lchown, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 
 export interface FileProjection { data: Buffer; mode: number }
@@ -37,7 +37,7 @@ async function walk(dir: string, prefix = ''): Promise<string[]> {
   return out;
 }
 
-async function unchanged(tsDir: string, payload: Payload): Promise<boolean> {
+async function unchanged(tsDir: string, payload: Payload, gid: number | undefined): Promise<boolean> {
   let files: string[];
   try {
     files = await walk(tsDir);
@@ -50,7 +50,7 @@ async function unchanged(tsDir: string, payload: Payload): Promise<boolean> {
     if (!want) return false;
     const path = join(tsDir, f);
     const [have, st] = await Promise.all([readFile(path), stat(path)]);
-    if (!have.equals(want.data) || (st.mode & 0o7777) !== want.mode) return false;
+    if (!have.equals(want.data) || (st.mode & 0o7777) !== want.mode || (gid !== undefined && st.gid !== gid)) return false;
   }
   return true;
 }
@@ -63,23 +63,33 @@ const topLevel = (p: string): string => p.split('/')[0];
 
 /**
  * Makes targetDir hold exactly the payload. Returns false when it already did (nothing is
- * written then), true after a swap.
+ * written then), true after a swap. With a gid (the pod's fsGroup) every file and directory
+ * belongs to that group and directories are setgid, as SetVolumeOwnership leaves them; the
+ * payload's modes should already include the group bits.
  */
-export async function writeAtomically(targetDir: string, payload: Payload): Promise<boolean> {
+export async function writeAtomically(targetDir: string, payload: Payload, gid?: number): Promise<boolean> {
   for (const p of payload.keys()) validatePayloadPath(p);
   await mkdir(targetDir, { recursive: true });
   const dataLink = join(targetDir, DATA_DIR);
   const oldTs = await readlink(dataLink).catch(() => '');
-  if (oldTs && (await unchanged(join(targetDir, oldTs), payload))) return false;
+  if (oldTs && (await unchanged(join(targetDir, oldTs), payload, gid))) return false;
 
   const tsDir = await mkdtemp(join(targetDir, tsPrefix(new Date())));
-  await chmod(tsDir, 0o755);
+  const ownDir = async (dir: string) => {
+    if (gid === undefined) return chmod(dir, 0o755);
+    await lchown(dir, -1, gid);
+    await chmod(dir, 0o2755);
+  };
+  await ownDir(tsDir);
   for (const [p, f] of payload) {
     const path = join(tsDir, p);
-    await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+    await mkdir(dirname(path), { recursive: true });
+    for (let d = dirname(path); d !== tsDir; d = dirname(d)) await ownDir(d);
     await writeFile(path, f.data);
+    if (gid !== undefined) await lchown(path, -1, gid);
     await chmod(path, f.mode);
   }
+  if (gid !== undefined) await lchown(targetDir, -1, gid);
   const tmpLink = join(targetDir, DATA_DIR_TMP);
   await rm(tmpLink, { force: true });
   await symlink(tsDir.slice(tsDir.lastIndexOf(sep) + 1), tmpLink);

@@ -6,7 +6,7 @@
 // it goes when the pod does. makeMounts turns a container's volumeMounts into CRI mounts.
 
 import { execFile } from 'node:child_process';
-import { chmod, lstat, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lchown, lstat, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { IContainer, IDownwardAPIVolumeFile, IKeyToPath, IVolume, IVolumeMount } from 'kubernetes-models/v1';
@@ -125,11 +125,14 @@ export class PodVolumes {
     if (v.configMap || v.secret || v.downwardAPI || v.projected) {
       const plugin = v.configMap ? 'configMap' : v.secret ? 'secret' : v.downwardAPI ? 'downwardAPI' : 'projected';
       const path = this.pluginDir(plugin, v.name);
+      const fsGroup = pod.spec?.securityContext?.fsGroup;
       const payload = await this.payload(pod, v);
+      // SetVolumeOwnership: with an fsGroup the files are that group's and group-readable (these volumes are read-only).
+      if (fsGroup !== undefined) for (const f of payload.values()) f.mode |= 0o440;
       // Secrets, and the downward API and projected volumes that may carry them, are kept in
       // memory, as their wrapped Memory emptyDir keeps them upstream (mounting takes root).
       if (plugin !== 'configMap' && process.getuid?.() === 0) await mountTmpfs(path, () => this.memoryVolumeSize(pod));
-      await writeAtomically(path, payload);
+      await writeAtomically(path, payload, fsGroup);
       return { path, readOnly: true, refresh: true };
     }
     // emptyDir, and what a pod with no source at all gets (an emptyDir, as API defaulting would make it).
@@ -139,6 +142,12 @@ export class PodVolumes {
     await chmod(path, 0o777);
     if (v.emptyDir?.medium === 'Memory') {
       await mountTmpfs(path, () => this.memoryVolumeSize(pod, v.emptyDir?.sizeLimit));
+    }
+    const fsGroup = pod.spec?.securityContext?.fsGroup;
+    if (fsGroup !== undefined) {
+      // SetVolumeOwnership for a writable volume: the fsGroup's, group-writable, setgid.
+      await lchown(path, -1, fsGroup);
+      await chmod(path, ((await stat(path)).mode & 0o7777) | 0o2770);
     }
     return { path, readOnly: false, refresh: false };
   }
