@@ -145,6 +145,15 @@ describeRealRuntime('real runtime (containerd over CRI)', function () {
     await deletePod(skiff, 'default', 'failing');
   });
 
+  it('runs the container with its securityContext (user, group, read-only root filesystem)', async () => {
+    const pod = busyboxPod('secure', ['sh', '-c', '[ "$(id -u)" = 1000 ] && [ "$(id -g)" = 3000 ] && ! touch /probe 2>/dev/null'], { restartPolicy: 'Never' });
+    pod.spec!.containers[0].securityContext = { runAsUser: 1000, runAsGroup: 3000, readOnlyRootFilesystem: true };
+    await create(pod);
+    const done = await waitForPod(skiff, 'default', 'secure', (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed', 60_000);
+    expect(done.status!.phase, JSON.stringify(done.status?.containerStatuses?.[0]?.state)).to.equal('Succeeded');
+    await deletePod(skiff, 'default', 'secure');
+  });
+
   it('recovers from containerd dying: it is started again, running containers carry on and new pods start', async () => {
     await create(busyboxPod('steady', SLEEP_FOREVER));
     const before = await waitForPod(skiff, 'default', 'steady', isRunning, 60_000);
