@@ -1,6 +1,7 @@
 // What a real container sees of its pod spec (containerd over CRI): a configMap volume and
 // env from the same ConfigMap read from inside with `cat`, the volume following an update of
-// the ConfigMap in place, the managed /etc/hosts with the pod's own name, cgroup limits, and
+// the ConfigMap in place, the managed /etc/hosts with the pod's own name, cgroup limits, the
+// security context (user, groups, fsGroup-owned secret files, read-only root, no_new_privs), and
 // a termination message written by the container. Upstream: kubelet_pods.go,
 // kuberuntime_container*.go, the configmap volume plugin and the atomic writer.
 
@@ -69,6 +70,35 @@ describeRealRuntime('pod config seen from inside real containers', function () {
 
     await deletePod(skiff, 'default', 'cfg');
     await waitForPodGone(skiff, 'default', 'cfg');
+  });
+
+  it('runs a container as its securityContext says: user, fsGroup-owned secret files it can read, read-only root filesystem', async () => {
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'default' }, data: { token: Buffer.from('s3cret').toString('base64') } };
+    expect((await request(skiff, 'POST', '/api/v1/namespaces/default/secrets', { body: secret })).status).to.equal(201);
+    await createPod(skiff, {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'secure', namespace: 'default' },
+      spec: {
+        terminationGracePeriodSeconds: 2,
+        securityContext: { runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000 },
+        containers: [{
+          name: 'main', image: BUSYBOX, command: SLEEP_FOREVER,
+          securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+          volumeMounts: [{ name: 'creds', mountPath: '/etc/creds' }, { name: 'scratch', mountPath: '/scratch' }],
+        }],
+        volumes: [{ name: 'creds', secret: { secretName: 'creds', defaultMode: 0o400 } }, { name: 'scratch', emptyDir: {} }],
+      },
+    });
+    const pod = await waitForPod(skiff, 'default', 'secure', isRunning);
+    const id = containerId(pod);
+    expect(await sh(id, 'id -u; id -g')).to.equal('1000\n3000\n');
+    expect((await sh(id, 'id -G')).trim().split(' ')).to.include('2000');
+    expect(await sh(id, 'cat /etc/creds/token')).to.equal('s3cret');
+    expect(await sh(id, 'touch /scratch/ok && echo written')).to.equal('written\n');
+    const ro = await cri.execSync(id, ['sh', '-c', 'touch /rootfs-write'], 10);
+    expect(ro.exitCode).to.not.equal(0);
+    expect(await sh(id, 'grep NoNewPrivs /proc/self/status')).to.match(/NoNewPrivs:\s+1/);
+    await deletePod(skiff, 'default', 'secure');
+    await waitForPodGone(skiff, 'default', 'secure');
   });
 
   it('reports the termination message the container wrote to /dev/termination-log', async () => {
