@@ -145,6 +145,18 @@ describeRealRuntime('real runtime (containerd over CRI)', function () {
     await deletePod(skiff, 'default', 'failing');
   });
 
+  it('runs a hostNetwork pod in the node\'s network namespace, with the node\'s IP', async () => {
+    // Only the host's namespace has the node's pod bridge in it.
+    const bridge = `skiff${podCIDR.split('.')[2]}`;
+    const pod = busyboxPod('on-host', ['sh', '-c', `ip link | grep -q ': ${bridge}:'`], { restartPolicy: 'Never' });
+    pod.spec!.hostNetwork = true;
+    await create(pod);
+    const done = await waitForPod(skiff, 'default', 'on-host', (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed', 60_000);
+    expect(done.status!.phase, JSON.stringify(done.status?.containerStatuses?.[0]?.state)).to.equal('Succeeded');
+    expect(done.status!.podIP).to.equal(done.status!.hostIP);
+    await deletePod(skiff, 'default', 'on-host');
+  });
+
   it('runs the container with its securityContext (user, group, read-only root filesystem)', async () => {
     const pod = busyboxPod('secure', ['sh', '-c', '[ "$(id -u)" = 1000 ] && [ "$(id -g)" = 3000 ] && ! touch /probe 2>/dev/null'], { restartPolicy: 'Never' });
     pod.spec!.containers[0].securityContext = { runAsUser: 1000, runAsGroup: 3000, readOnlyRootFilesystem: true };
