@@ -47,6 +47,8 @@ const MIN_GRACE_SECONDS = 2;
 const SYNC_RETRY_MS = 1000;
 /** Failed sandboxes retry on the pull back-off's clock, under a key no image name can have. */
 const SANDBOX_BACKOFF_KEY = '\0sandbox';
+/** A container config that cannot be made yet is tried again after SYNC_RETRY_MS, doubling up to this (the kubelet's 10 s). */
+const CONFIG_RETRY_MAX_MS = 10_000;
 /** Volumes that could not be set up are tried again after this, doubling up to the maximum. */
 const VOLUME_RETRY_MS = 500;
 const VOLUME_RETRY_MAX_MS = 30_000;
@@ -161,6 +163,7 @@ export class PodWorker {
   /** The pod's volumes on disk (only with a root directory). */
   private readonly volumes: PodVolumes | undefined;
   private volumeRetryMs = VOLUME_RETRY_MS;
+  private configRetryMs = SYNC_RETRY_MS;
   private volumeErrors = '';
   /** The pod's API-object volumes must be rewritten at the next sync (a watched object or the pod changed). */
   private volumesDirty = true;
@@ -850,13 +853,15 @@ export class PodWorker {
     try {
       config = await this.containerConfig(rec, imageRef);
     } catch (e) {
-      // Retried at the next sync: the ConfigMap or Secret may appear.
+      // Retried, less often the longer it lasts (the pod worker's back-off): the ConfigMap or Secret may appear.
       const message = (e as Error).message;
       this.event(rec, 'Warning', 'Failed', `Error: ${message}`);
       rec.waiting = { reason: 'CreateContainerConfigError', message };
-      this.wake(Date.now() + SYNC_RETRY_MS);
+      this.wake(Date.now() + this.configRetryMs);
+      this.configRetryMs = Math.min(CONFIG_RETRY_MAX_MS, this.configRetryMs * 2);
       return false;
     }
+    this.configRetryMs = SYNC_RETRY_MS;
     let id: string;
     try {
       id = await rt.createContainer(sandbox.id, config, sandbox.config);
