@@ -38,6 +38,10 @@ Commands:
           --node-name NAME      the Node's name (default this host's name)
           --registry-port N     as for up
           --log-level LEVEL     debug|info|warn|error (default info)
+  down    Remove what the real runtime of up/agent leaves running on exit (as a kubelet leaves
+          its pods): every pod's containers and sandbox, containerd, the registry, the pod
+          network (bridge, routes, rules) and pod cgroups. The store is kept.
+          --data-dir DIR        as for up (default ~/.skiff)
   image   Build and publish Skiff's local OCI images (skiff image --help)
   controller-manager  Run the controllers against a cluster (leader-elected, so copies can stand by)
           --kubeconfig FILE     the cluster to manage (default $KUBECONFIG, else ~/.skiff/kubeconfig)
@@ -183,6 +187,20 @@ async function agent(argv: string[]): Promise<void> {
   process.stdout.write(`node ${nodeAgent.nodeName} registered against ${path} (runtime ${runtime}${node ? `, pod CIDR ${node.podCIDR}` : ''})\n`);
 }
 
+/**
+ * `skiff down`: what k3s-killall.sh is to k3s. The node runtime is brought up on the data dir
+ * (re-using a containerd or registry still running there) only to be destroyed.
+ */
+async function down(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' } }, strict: true });
+  const dataDir = resolve(values['data-dir'] ?? join(homedir(), '.skiff'));
+  const { startNodeRuntime } = await import('../host/noderuntime.ts');
+  const { createLogger } = await import('../log.ts');
+  const node = await startNodeRuntime({ dataDir, networkInstance: 0, registryPort: 0, log: createLogger('warn', 'node') });
+  await node.destroy();
+  process.stdout.write(`removed the pods, containerd, registry and pod network of ${dataDir}\n`);
+}
+
 /** `skiff image ...`: the image tooling (src/cli/image.ts). */
 async function image(argv: string[]): Promise<void> {
   const { runImageCommand } = await import('./image.ts');
@@ -225,6 +243,8 @@ async function main(): Promise<void> {
       return up(rest);
     case 'agent':
       return agent(rest);
+    case 'down':
+      return down(rest);
     case 'image':
       return image(rest);
     case 'controller-manager':

@@ -11,6 +11,7 @@
 // which the kernel does for one claimant only.
 
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -136,7 +137,8 @@ export async function setupPodNetwork(options: PodNetworkOptions): Promise<PodNe
     if (!(await claimBridge(bridge))) {
       // Ours from an earlier run (its pods may still be on it), or another data dir's: two clusters on one bridge would hand out the same IPs.
       const owner = await bridgeOwner(bridge);
-      if (owner !== undefined && owner !== options.dataDir) throw new Error(`pod network ${bridge} belongs to the Skiff with data dir ${owner}: stop that one (or delete the bridge) first`);
+      // A bridge whose data dir is gone has no cluster left to answer for it: taken over.
+      if (owner !== undefined && owner !== options.dataDir && existsSync(owner)) throw new Error(`pod network ${bridge} belongs to the Skiff with data dir ${owner}: stop that one (or delete the bridge) first`);
     }
   } else {
     const start = 1 + Math.floor(Math.random() * MAX_INSTANCE);
