@@ -128,13 +128,15 @@ export async function vmRssMb(pid: number): Promise<number> {
 async function coldStarts(report: Report): Promise<void> {
   const dir = await tempDir('up');
   await buildBundle();
-  const first = await skiffUp(dir);
+  // The API server's start: the host node on the simulated runtime (the real one brings up containerd
+  // and a registry beside it, which the API does not wait for; bench:pods measures that side).
+  const first = await skiffUp(dir, ['--runtime', 'sim']);
   await first.stop();
   // The second start is what a user waits for every day: the median of several, each of a
   // stopped server on the same data dir (one sample swings by tens of ms on a shared machine).
   const seconds: Started[] = [];
   for (let i = 0; i < COLD_STARTS; i++) {
-    const s = await skiffUp(dir);
+    const s = await skiffUp(dir, ['--runtime', 'sim']);
     seconds.push(s);
     if (i < COLD_STARTS - 1) await s.stop();
   }
@@ -142,7 +144,7 @@ async function coldStarts(report: Report): Promise<void> {
   const median = byTotal[COLD_STARTS >> 1];
   const second = seconds[COLD_STARTS - 1];
   try {
-    const how = 'node dist/skiff.cjs up --port 0 (what npm run skiff -- up execs)';
+    const how = 'node dist/skiff.cjs up --port 0 --runtime sim (what npm run skiff -- up execs)';
     report.add(SECTION, 'cold start, first (new data dir, PKI)', first.totalMs, 'ms', undefined, `${how}; "ready" line at ${first.readyLineMs.toFixed(0)} ms`);
     report.add(SECTION, 'cold start, second (same data dir)', median.totalMs, 'ms', { op: '<=', value: 300 },
       `median of ${COLD_STARTS} (min ${byTotal[0].totalMs.toFixed(0)}, max ${byTotal[COLD_STARTS - 1].totalMs.toFixed(0)}); "ready" line at ${median.readyLineMs.toFixed(0)} ms`);
