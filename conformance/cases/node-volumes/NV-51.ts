@@ -1,0 +1,25 @@
+// Upstream: test/e2e/common/storage/projected_downwardapi.go, "Projected downwardAPI should provide container's cpu request".
+// A projected downward-API file holds the container's CPU request.
+// (Not in the public list; the ID follows its alphabetical numbering of the v1.32 codenames.)
+
+import { uuid } from '../../framework/json.ts';
+import { downwardAPIVolumeForContainerResources } from '../../framework/storage.ts';
+import type { ConformanceCase } from '../../framework/types.ts';
+import { testContainerOutput } from '../../framework/volumes.ts';
+
+const testCase: ConformanceCase = {
+  id: 'NV-51',
+  codename: "[sig-storage] Projected downwardAPI should provide container's cpu request [NodeConformance] [Conformance]",
+  class: 'run',
+  needs: 'run; agnhost mounttest (exact output lines such as "mode of file ...", "content of file ...")',
+  baseName: 'projected',
+  podSecurity: 'baseline',
+  async run(ctx) {
+    // Upstream runs this one with the plain downwardAPI volume pod too.
+    const podName = `downwardapi-volume-${uuid()}`;
+    const pod = downwardAPIVolumeForContainerResources(podName, '/etc/podinfo/cpu_request');
+    await testContainerOutput(ctx, 'downward API volume plugin', pod, 0, ['1\n']);
+  },
+};
+
+export default testCase;
