@@ -13,6 +13,7 @@ import { createLogger, type Level, type Logger } from '../log.ts';
 import { timestamp } from '../registry/object.ts';
 import { nameIndex, simNodeIP, simPodCIDR, SIM_POD_CIDR_COUNT } from './addresses.ts';
 import { admitPod } from './admission.ts';
+import { ImageGCManager, type ImageGCPolicy } from './imagegc.ts';
 import { NodeLease } from './lease.ts';
 import {
   goArch, hostCapacity, hostFacts, KUBELET_VERSION, newNode, nodeLabels, nodeStatus, nodeStatusChanged, runtimeErrors, simulatedIdentity, SimulatedNodeAnnotation,
@@ -75,6 +76,10 @@ export interface NodeAgentOptions {
   rootDir?: string;
   /** Port of the agent's HTTPS endpoint (logs, exec, attach, port-forward; 0 = free), served when the runtime streams. */
   serverPort?: number;
+  /** The sandbox (pause) image, which image garbage collection never removes. */
+  sandboxImage?: string;
+  /** Image garbage collection by disk thresholds on a real runtime (kubelet defaults), or false for none. */
+  imageGC?: (Partial<ImageGCPolicy> & { periodMs?: number }) | false;
   logLevel?: Level;
   logger?: Logger;
 }
@@ -107,6 +112,7 @@ export class NodeAgent {
   private lastReportAt = 0;
   private stopped = false;
   private server: AgentServer | undefined;
+  private imageGC: ImageGCManager | undefined;
   private housekeeping: Promise<void> | undefined;
   /** Terminal pods whose cgroup is gone already. */
   private readonly cgroupsRemoved = new Set<string>();
@@ -179,6 +185,15 @@ export class NodeAgent {
     });
     this.informer.start();
     await this.informer.synced;
+    if (!this.simulated && this.options.imageGC !== false) {
+      const { periodMs, ...policy } = this.options.imageGC ?? {};
+      const nodeRef: ObjectReference = { kind: 'Node', name: this.nodeName, uid: this.nodeName };
+      this.imageGC = new ImageGCManager({
+        runtime: this.runtime, policy, sandboxImage: this.options.sandboxImage, log: this.log.child('imagegc'),
+        recordEvent: (type, reason, message) => this.recorder?.event(nodeRef, type, reason, message),
+      });
+      this.imageGC.start(periodMs);
+    }
     // Pods already bound are admitted oldest first, as the kubelet does on start.
     const initial = [...(this.buffered?.values() ?? [])].sort((a, b) => { const x = a.metadata.creationTimestamp ?? '', y = b.metadata.creationTimestamp ?? ''; return x < y ? -1 : x > y ? 1 : 0; });
     this.buffered = undefined;
@@ -198,6 +213,7 @@ export class NodeAgent {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.tickTimer);
+    await this.imageGC?.stop();
     await this.informer?.stop();
     this.unsubscribe?.();
     for (const w of this.workers.values()) w.stop();

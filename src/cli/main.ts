@@ -165,7 +165,7 @@ async function agent(argv: string[]): Promise<void> {
   }
   const nodeAgent = new NodeAgent({
     config: configFromKubeconfig(path, 'kubelet/skiff'), nodeName: values['node-name'] ?? hostname().toLowerCase(), nodeIP: '127.0.0.1', dataDir,
-    runtime: node?.runtime, podCIDR: node?.podCIDR, rootDir: node?.rootDir, logger: createLogger(level, 'agent'), serverPort: KUBELET_PORT,
+    runtime: node?.runtime, podCIDR: node?.podCIDR, rootDir: node?.rootDir, sandboxImage: node?.sandboxImage, logger: createLogger(level, 'agent'), serverPort: KUBELET_PORT,
   });
   let stopping = false;
   const stop = async (signal: string) => {

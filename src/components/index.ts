@@ -88,7 +88,7 @@ async function startKind(kind: Kind, config: ClientConfig, spec: ComponentsSpec)
       const host = new NodeAgent({
         config: { ...config, userAgent: 'kubelet/skiff' }, nodeName: hostname().toLowerCase(),
         labels: { 'node-role.kubernetes.io/control-plane': '' }, nodeIP: '127.0.0.1', dataDir: spec.dataDir,
-        runtime: real?.runtime, podCIDR: real?.podCIDR, rootDir: real?.rootDir, logLevel: spec.logLevel, serverPort: spec.agentPort,
+        runtime: real?.runtime, podCIDR: real?.podCIDR, rootDir: real?.rootDir, sandboxImage: real?.sandboxImage, logLevel: spec.logLevel, serverPort: spec.agentPort,
       });
       await host.start();
       agents.push(host);

@@ -35,6 +35,8 @@ export interface NodeRuntime {
   podCIDR: string;
   /** The kubelet root dir: DIR/kubelet. */
   rootDir: string;
+  /** The pause image every sandbox runs (image garbage collection keeps it). */
+  sandboxImage: string;
   /** `skiff up` shutdown: pods keep running (as the kubelet leaves them); containerd and the registry stop. */
   stop(): Promise<void>;
   /** Leaves nothing: every pod's sandbox and containers removed, containerd and registry stopped, network and pod cgroups gone. */
@@ -87,7 +89,7 @@ export async function startNodeRuntime(options: NodeRuntimeOptions): Promise<Nod
       await registry.stop();
     })());
     return {
-      runtime, network, registry, podCIDR: network.podCIDR, rootDir: join(dataDir, 'kubelet'),
+      runtime, network, registry, podCIDR: network.podCIDR, rootDir: join(dataDir, 'kubelet'), sandboxImage,
       get containerd() { return containerd; },
       stop,
       destroy: () => (destroyed ??= (async () => {

@@ -6,7 +6,7 @@
 import type { Logger } from '../../log.ts';
 import {
   type AttachRequest, type AuthConfig, type Container, type ContainerConfig, type ContainerEventResponse, type ContainerFilter,
-  type ContainerRuntime, type ContainerStatus, type ExecRequest, type ExecSyncResponse, type Image, type ImageSpec,
+  type ContainerRuntime, type ContainerStatus, type ExecRequest, type ExecSyncResponse, type FilesystemUsage, type Image, type ImageSpec,
   type LinuxContainerResources, type PodSandbox, type PodSandboxConfig, type PodSandboxFilter, type PodSandboxStatus,
   type RuntimeCondition, type RuntimeConfig, type VersionResponse,
 } from '../runtime/types.ts';
@@ -187,5 +187,13 @@ export class CriRuntime implements ContainerRuntime {
 
   async removeImage(image: ImageSpec): Promise<void> {
     await this.call(IMAGES, 'RemoveImage', { image });
+  }
+
+  async imageFsInfo(): Promise<FilesystemUsage[]> {
+    type Wire = { timestamp: string; fs_id: { mountpoint: string } | null; used_bytes: { value: string } | null; inodes_used: { value: string } | null };
+    const r = await this.call<{ image_filesystems: Wire[] }>(IMAGES, 'ImageFsInfo', {});
+    return r.image_filesystems.map((f) => ({
+      timestamp: Number(f.timestamp), mountpoint: f.fs_id?.mountpoint ?? '', usedBytes: Number(f.used_bytes?.value ?? 0), inodesUsed: Number(f.inodes_used?.value ?? 0),
+    }));
   }
 }

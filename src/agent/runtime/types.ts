@@ -238,7 +238,15 @@ export interface StreamingService {
   status(): Promise<{ conditions: RuntimeCondition[] }>;
 }
 
-export type ContainerRuntime = RuntimeService & ImageService & Partial<StreamingService>;
+/** CRI FilesystemUsage of the image filesystem (ImageFsInfo). */
+export interface FilesystemUsage { timestamp: number; mountpoint: string; usedBytes: number; inodesUsed: number }
+
+export interface ImageFsService {
+  /** Where the runtime keeps images, and how much of it they use (image garbage collection reads it). */
+  imageFsInfo(): Promise<FilesystemUsage[]>;
+}
+
+export type ContainerRuntime = RuntimeService & ImageService & Partial<StreamingService> & Partial<ImageFsService>;
 
 /** A runtime call failed (gRPC status code names, as CRI errors carry them). */
 export class RuntimeError extends Error {
