@@ -6,18 +6,14 @@
 // Cases of the area left out of IDS, with why (each runs by hand:
 // `tsx conformance/runner.ts --kubeconfig FILE --focus ND-..`):
 // - waiting on Skiff bugs (see the H6 report):
-//   ND-14, ND-15, ND-16, ND-18, ND-19, ND-21, ND-22, ND-41, ND-60, ND-66, ND-67, ND-72,
-//   ND-73, ND-74: pods/log of a container of a completed (Succeeded) pod answers 400 "waiting
-//   to start - no logs yet" (the pod worker removes a terminal pod's containers, the agent's
-//   log endpoint only finds containers through the runtime);
-//   ND-46: pods/exec over WebSocket refuses the plain "channel.k8s.io" subprotocol;
-//   ND-49: the agnhost stand-in's test-webserver answers 404 for "/";
+//   ND-49: the agnhost stand-in's test-webserver answers 404 for "/", so its liveness probe fails;
 //   ND-70: the busybox stand-in has no /bin/sysctl (only /sbin/sysctl).
 // - too slow for this file (pass by hand): ND-51, ND-52 (4-minute observation of no restart),
 //   ND-56 (five liveness restarts with back-off, ~4 minutes), ND-78 (waits the 2-minute
 //   PodStartShortTimeout for the pod not to run).
 // - not implemented: ND-23, ND-24 (ephemeral containers: the agent does not run them), ND-48
-//   (needs agnhost nettest, which the stand-in lacks), ND-54 (needs a gRPC health server).
+//   (needs agnhost nettest, which the stand-in lacks), ND-54 (needs a gRPC health server),
+//   ND-68 (needs the setuid nonewprivs image).
 
 import { expect } from 'chai';
 import type { Skiff } from '../../src/index.ts';
@@ -26,8 +22,10 @@ import { describeRealRuntime, startRealSkiff } from '../e2e/runtime-harness.ts';
 import { expectPassed, runEach } from './suite.ts';
 
 const IDS = [
-  'ND-05', 'ND-06', 'ND-10', 'ND-12', 'ND-13', 'ND-17', 'ND-27', 'ND-28', 'ND-30', 'ND-31', 'ND-34',
-  'ND-40', 'ND-43', 'ND-44', 'ND-45', 'ND-53', 'ND-64', 'ND-75', 'ND-76', 'ND-77',
+  'ND-05', 'ND-06', 'ND-10', 'ND-12', 'ND-13', 'ND-14', 'ND-15', 'ND-16', 'ND-17', 'ND-18', 'ND-19',
+  'ND-21', 'ND-22', 'ND-27', 'ND-28', 'ND-30', 'ND-31', 'ND-34', 'ND-40', 'ND-41', 'ND-43', 'ND-44',
+  'ND-45', 'ND-46', 'ND-53', 'ND-60', 'ND-64', 'ND-66', 'ND-67', 'ND-72', 'ND-73', 'ND-74', 'ND-75',
+  'ND-76', 'ND-77',
 ];
 const cases = await selectCases({ cases: IDS });
 

@@ -1,5 +1,6 @@
 // Upstream: test/e2e/common/node/secrets.go, "Secrets should be consumable via the
-// environment". envFrom a Secret, once plain and once with a prefix.
+// environment". envFrom a Secret (newEnvFromSecret: data_1..3), once plain and once with the
+// prefix p_.
 
 import { must } from '../../framework/expect.ts';
 import { images } from '../../framework/images.ts';
@@ -22,7 +23,7 @@ const testCase: ConformanceCase = {
     await must(ctx.rest.post(`/api/v1/namespaces/${ctx.namespace}/secrets`, {
       apiVersion: 'v1', kind: 'Secret',
       metadata: { namespace: ctx.namespace, name },
-      data: { 'data-1': b64('value-1\n'), 'data-2': b64('value-2\n'), 'data-3': b64('value-3\n') },
+      data: { data_1: b64('value-1\n'), data_2: b64('value-2\n'), data_3: b64('value-3\n') },
     }), `unable to create test secret ${name}`);
 
     const pod = {
@@ -30,14 +31,14 @@ const testCase: ConformanceCase = {
       spec: {
         containers: [{
           name: 'env-test', image: images.busybox, command: ['sh', '-c', 'env'],
-          envFrom: [{ secretRef: { name } }, { prefix: 'p-', secretRef: { name } }],
+          envFrom: [{ secretRef: { name } }, { prefix: 'p_', secretRef: { name } }],
         }],
         restartPolicy: 'Never',
       },
     };
     await testContainerOutput(ctx, 'consume secrets', pod, 0, [
-      'data-1=value-1', 'data-2=value-2', 'data-3=value-3',
-      'p-data-1=value-1', 'p-data-2=value-2', 'p-data-3=value-3',
+      'data_1=value-1', 'data_2=value-2', 'data_3=value-3',
+      'p_data_1=value-1', 'p_data_2=value-2', 'p_data_3=value-3',
     ]);
   },
 };
