@@ -520,6 +520,11 @@ EOF
 # --- dispatch -------------------------------------------------------------------------------
 cmd=$1
 [ $# -gt 0 ] && shift
+# A Go program that does not handle signals dies of SIGTERM/SIGINT; a shell as PID 1 of its
+# container would ignore them and wait out the grace period. Subcommands with their own
+# handling (pause, netexec, serve-hostname, ...) set their own traps.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 case "$cmd" in
   __http) kind=$1; shift; http_read_request || exit 0; "http_$kind" "$@" ;;
   __tcp_hostname) hostname | tr -d '\n' ;;
