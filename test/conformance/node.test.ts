@@ -7,13 +7,13 @@
 // `tsx conformance/runner.ts --kubeconfig FILE --focus ND-..`):
 // - waiting on Skiff bugs (see the H6 report):
 //   ND-49: the agnhost stand-in's test-webserver answers 404 for "/", so its liveness probe fails;
-//   ND-70: the busybox stand-in has no /bin/sysctl (only /sbin/sysctl).
+//   ND-70: the busybox stand-in has no /bin/sysctl (only /sbin/sysctl);
+//   ND-48: the agnhost stand-in has no nettest subcommand (the server pod exits at once).
 // - too slow for this file (pass by hand): ND-51, ND-52 (4-minute observation of no restart),
 //   ND-56 (five liveness restarts with back-off, ~4 minutes), ND-78 (waits the 2-minute
 //   PodStartShortTimeout for the pod not to run).
-// - not implemented: ND-23, ND-24 (ephemeral containers: the agent does not run them), ND-48
-//   (needs agnhost nettest, which the stand-in lacks), ND-54 (needs a gRPC health server),
-//   ND-68 (needs the setuid nonewprivs image).
+// - not implemented: ND-23, ND-24 (ephemeral containers: the agent does not run them), ND-54
+//   (needs a gRPC health server), ND-68 (needs the setuid nonewprivs image).
 
 import { expect } from 'chai';
 import type { Skiff } from '../../src/index.ts';
