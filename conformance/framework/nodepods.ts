@@ -4,7 +4,7 @@
 // ExecCommandInContainerWithFullOutput (pods/exec over a channel.k8s.io WebSocket), over the
 // raw REST client.
 
-import type { V1Container, V1ContainerPort, V1ContainerStatus, V1EnvVar, V1Pod, V1PodCondition, V1Probe, V1ResourceRequirements, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { V1Container, V1ContainerPort, V1ContainerStatus, V1EnvVar, V1EphemeralContainer, V1Pod, V1PodCondition, V1Probe, V1ResourceRequirements, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import WebSocket from 'ws';
 import { isNotFound } from './client.ts';
 import { describeError, fail, must, sleep } from './expect.ts';
@@ -633,4 +633,48 @@ export function mixinRestrictedPodSecurity(pod: Pod): Pod {
     c.securityContext = { ...c.securityContext, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
   }
   return pod;
+}
+
+// ---------------------------------------------------------------------------------------
+// Ephemeral containers
+
+/** e2epod.GenerateScriptCmd */
+export const scriptCmd = (script: string): string[] => ['/bin/sh', '-c', script];
+
+/** e2epod.WaitForContainerRunning: the named (init, app or ephemeral) container is running. */
+export function waitForContainerRunning(ctx: CaseContext, podName: string, containerName: string, timeoutMs: number): Promise<Pod> {
+  return waitForPodCondition(ctx, podName, `with container ${containerName} running`, timeoutMs, (p) => {
+    const all = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? []), ...(p.status?.ephemeralContainerStatuses ?? [])];
+    const st = all.find((c) => c.name === containerName)?.state;
+    if (st?.terminated) fail(`container ${containerName} terminated (${containerStates(p)})`);
+    return !!st?.running;
+  });
+}
+
+/**
+ * PodClient.AddEphemeralContainerSync: a strategic merge patch of pods/ephemeralcontainers
+ * adding the container (what CreateTwoWayMergePatch makes of the appended list), then a wait
+ * until it runs.
+ */
+export async function addEphemeralContainerSync(ctx: CaseContext, pod: Pod, ec: V1EphemeralContainer, timeoutMs: number): Promise<void> {
+  const patch = { spec: { ephemeralContainers: [...(pod.spec.ephemeralContainers ?? []), ec] } };
+  await must(ctx.rest.patch(podsPath(ctx.namespace, pod.metadata.name, 'ephemeralcontainers'), 'strategic', patch),
+    `Failed to patch ephemeral containers in pod ${pod.metadata.name}`);
+  await waitForContainerRunning(ctx, pod.metadata.name, ec.name, timeoutMs);
+}
+
+/** The target pod of ephemeral_containers.go: busybox looping until SIGTERM, restartPolicy OnFailure. */
+export function ephemeralTargetPod(): Pod {
+  return {
+    metadata: { name: 'ephemeral-containers-target-pod' },
+    spec: {
+      containers: [{ name: 'test-container-1', image: images.busybox, command: scriptCmd('trap exit TERM; while true; do sleep 1; done') }],
+      restartPolicy: 'OnFailure',
+    },
+  };
+}
+
+/** The "debugger" ephemeral containers of ephemeral_containers.go: busybox printing polo every 2 s, stdin and tty. */
+export function debuggerContainer(name: string): V1EphemeralContainer {
+  return { name, image: images.busybox, command: scriptCmd('while true; do echo polo; sleep 2; done'), stdin: true, tty: true };
 }

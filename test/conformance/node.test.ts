@@ -8,12 +8,14 @@
 // - waiting on Skiff bugs (see the H6 report):
 //   ND-49: the agnhost stand-in's test-webserver answers 404 for "/", so its liveness probe fails;
 //   ND-70: the busybox stand-in has no /bin/sysctl (only /sbin/sysctl);
-//   ND-48: the agnhost stand-in has no nettest subcommand (the server pod exits at once).
+//   ND-48: the agnhost stand-in has no nettest subcommand (the server pod exits at once);
+//   ND-23, ND-24: the API server has no pods/ephemeralcontainers subresource (404), and the
+//   node agent does not run ephemeral containers.
 // - too slow for this file (pass by hand): ND-51, ND-52 (4-minute observation of no restart),
 //   ND-56 (five liveness restarts with back-off, ~4 minutes), ND-78 (waits the 2-minute
 //   PodStartShortTimeout for the pod not to run).
-// - not implemented: ND-23, ND-24 (ephemeral containers: the agent does not run them), ND-54
-//   (needs a gRPC health server), ND-68 (needs the setuid nonewprivs image).
+// - not implemented: ND-54 (needs a gRPC health server), ND-68 (needs the setuid nonewprivs
+//   image).
 
 import { expect } from 'chai';
 import type { Skiff } from '../../src/index.ts';
