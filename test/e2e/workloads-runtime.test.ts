@@ -235,7 +235,7 @@ describeRealRuntime('workloads on real containers', function () {
     expect(backoff.status?.containerStatuses?.[0]?.state?.waiting?.message).to.equal(`Back-off pulling image "${NO_SUCH_IMAGE}"`);
     expect(backoff.status?.phase).to.equal('Pending');
     // The failed pull itself (ErrImagePull) shows in the pod's events, as the kubelet records them.
-    const events = await eventsOf('nosuch');
+    const events = await until('the pull\'s events', async () => { const e = await eventsOf('nosuch'); return e.some((x) => x.message === 'Error: ImagePullBackOff') ? e : undefined; }, 20_000, 200);
     const failed = events.filter((e) => e.reason === 'Failed').map((e) => e.message);
     const pullError = failed.find((m) => m.startsWith(`Failed to pull image "${NO_SUCH_IMAGE}": `));
     expect(pullError, failed.join(' | ')).to.match(/not found/);
