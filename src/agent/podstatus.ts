@@ -74,6 +74,16 @@ function stateOf(v: ContainerView, runtimeName: string, defaultWaiting: string):
   }
 }
 
+/**
+ * A container waiting to run again (CrashLoopBackOff, an image pull failing) shows the run that
+ * just exited as its last state, as upstream's convertToAPIContainerStatuses does; otherwise
+ * the last state is the run before the current one.
+ */
+function lastStateOf(v: ContainerView, state: IContainerState, runtimeName: string): IContainerState {
+  if (state.waiting && v.runtime?.state === 'CONTAINER_EXITED') return { terminated: terminatedState(v.runtime, runtimeName, v.terminationMessage) };
+  return v.lastTermination ? { terminated: v.lastTermination } : {};
+}
+
 function containerStatus(v: ContainerView, runtimeName: string, defaultWaiting: string, probes?: ContainerProbeStatus): ContainerStatus {
   const state = stateOf(v, runtimeName, defaultWaiting);
   const running = state.running !== undefined;
@@ -83,7 +93,7 @@ function containerStatus(v: ContainerView, runtimeName: string, defaultWaiting: 
   const s: ContainerStatus = {
     name: v.spec.name,
     state,
-    lastState: v.lastTermination ? { terminated: v.lastTermination } : {},
+    lastState: lastStateOf(v, state, runtimeName),
     ready,
     restartCount: v.restartCount,
     image: v.runtime?.image.image ?? v.spec.image ?? '',

@@ -753,8 +753,9 @@ export class PodWorker {
       this.event(rec, 'Warning', 'Failed', 'Error: ErrImagePull');
       this.pullBackoff.next(image, now);
       rec.waiting = { reason: 'ErrImagePull', message };
-      // The next sync reports the back-off (ImagePullBackOff), as upstream's does.
-      this.wake(Date.now());
+      // The pod worker tries again after a while (upstream requeues a failed sync after its
+      // back-off period), inside the pull back-off: that sync reports ImagePullBackOff.
+      this.wake(Date.now() + this.deps.crashBackoffBaseMs / 2);
       return undefined;
     }
   }

@@ -247,7 +247,7 @@ describeRealRuntime('workloads on real containers', function () {
   // Skiff bug (src/agent/podworker.ts ensureImage: `this.wake(Date.now())` after a failed pull): the
   // next sync turns ErrImagePull into ImagePullBackOff within milliseconds, so the status almost never
   // shows ErrImagePull; the kubelet keeps it until the pod worker's next sync (~10s back-off period).
-  it.skip('a failed pull shows ErrImagePull in the container status before ImagePullBackOff (Skiff bug: ErrImagePull is overwritten at once)', async () => {
+  it('a failed pull shows ErrImagePull in the container status before ImagePullBackOff', async () => {
     await createPod(skiff, busyboxPod('nosuch2', SLEEP_FOREVER, { image: NO_SUCH_IMAGE }));
     const pulling = await waitForPod(skiff, 'default', 'nosuch2', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImagePull', 30_000);
     expect(pulling.status?.containerStatuses?.[0]?.state?.waiting?.message).to.match(new RegExp(`^Failed to pull image "${NO_SUCH_IMAGE.replace(/[.]/g, '\\.')}": .*not found`));
@@ -275,7 +275,7 @@ describeRealRuntime('workloads on real containers', function () {
   // Skiff bug (src/agent/podstatus.ts containerStatus: lastState is the record of the run *before*
   // the one that just exited): upstream's convertToAPIContainerStatuses moves the exited container's
   // terminated state into lastState when the state becomes waiting, so lastState and containerID agree.
-  it.skip('in CrashLoopBackOff, lastState is the container that just exited (Skiff bug: it is the run before)', async () => {
+  it('in CrashLoopBackOff, lastState is the container that just exited', async () => {
     const pod = await waitForPod(skiff, 'default', 'crasher', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff', 60_000);
     const s = pod.status!.containerStatuses![0];
     expect(s.lastState?.terminated?.containerID).to.equal(s.containerID);
