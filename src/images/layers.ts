@@ -78,12 +78,22 @@ function busyboxLayer(ctx: BuildContext): LayerDef {
   const extra = busyboxFiles();
   const nettools = ctx.nettools;
   return {
-    inputs: { busybox: ctx.busybox.sha256, nettools: nettools?.source ?? null, files: describe(extra), wget: sha256(asset('wget.sh')) },
+    inputs: { busybox: ctx.busybox.sha256, nettools: nettools?.source ?? null, files: describe(extra), wget: sha256(asset('wget.sh')), binLinks: true },
     async entries() {
       const paths = await applets(ctx.busybox.path);
       const links: TarEntry[] = paths
         .filter((p) => p !== 'bin/busybox')
         .map((p) => ({ path: p, type: 'symlink', target: '/bin/busybox' }));
+      // Upstream's busybox images have every applet in /bin (tests run /bin/sysctl, /bin/ip...);
+      // Debian's list puts some in sbin/ and usr/: those get a /bin link too (not nc and wget,
+      // whose applets are renamed below when nettools stand in for them).
+      const inBin = new Set(paths.filter((p) => p.startsWith('bin/')).map((p) => p.slice(4)));
+      for (const p of paths) {
+        const name = p.slice(p.lastIndexOf('/') + 1);
+        if (inBin.has(name) || (nettools && (name === 'nc' || name === 'wget'))) continue;
+        inBin.add(name);
+        links.push({ path: `bin/${name}`, type: 'symlink', target: '/bin/busybox' });
+      }
       let binary: Buffer = await readFile(ctx.busybox.path);
       const tools: TarEntry[] = [];
       if (nettools) {

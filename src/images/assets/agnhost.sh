@@ -325,7 +325,12 @@ http_serve_hostname() {
 
 cmd_test_webserver() {
   parse_flags "$@"
-  httpd -f -p "${F_port:-80}" -h / &
+  # Go's FileServer over / answers / with a listing (200); busybox httpd answers a directory
+  # without index.html with 404. A docroot of links to / with a listing as its index does both.
+  root=$(mktemp -d)
+  for e in /*; do [ "$e" = "$root" ] || ln -s "$e" "$root/${e#/}"; done
+  { echo '<pre>'; for e in /*; do n=${e#/}; [ -d "$e" ] && n="$n/"; echo "<a href=\"$n\">$n</a>"; done; echo '</pre>'; } > "$root/index.html"
+  httpd -f -p "${F_port:-80}" -h "$root" &
   SERVER_PIDS=$!
   run_servers
 }
