@@ -18,17 +18,11 @@ const command = /^[a-z-]+$/.test(process.argv[2] ?? '') ? process.argv[2] : 'oth
 const cacheFile = `${file}.${stat.size}-${Math.floor(stat.mtimeMs)}.${command}.v8cache`;
 let cachedData;
 try { cachedData = readFileSync(cacheFile); } catch { /* first run after a build */ }
-// Dynamic import() of external packages needs the main context's loader, which Node 20 calls
-// experimental (it is what plain require'd code uses anyway): that one warning is not shown.
-const emitWarning = process.emitWarning;
-process.emitWarning = function (warning, ...rest) {
-  if (String(warning && warning.message ? warning.message : warning).includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
-  return emitWarning.call(process, warning, ...rest);
-};
+// The bundle has no dynamic import(): scripts/skiff.sh has esbuild turn it into require(), since
+// a vm.Script compiled from a code cache cannot load ES modules (Node 20 drops the loader).
 const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), {
   filename: file,
   cachedData,
-  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
 });
 if (cachedData === undefined || script.cachedDataRejected) {
   process.once('exit', () => {
