@@ -18,6 +18,7 @@ import { apiErrorCode, isNotFound, resource, type RestClient } from '../client/r
 import { Controller, splitKey, type ControllerContext } from './framework/controller.ts';
 import type { OwnerReference } from './framework/controllerref.ts';
 import type { SharedInformer } from './framework/informers.ts';
+import type { WorkQueue } from './framework/queue.ts';
 import type { ControllerFactory } from './registry.ts';
 import {
   ANNOTATION_TRIGGER_TIME, LABEL_HEADLESS, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, TriggerTimeTracker, findPort, isHeadless, podIPsOf,
@@ -270,6 +271,81 @@ export class SliceTracker {
   forget(svcKey: string): void { this.pending.delete(svcKey); }
 }
 
+/**
+ * The EndpointSlices one controller manages (its managed-by label), by Service key: the slice
+ * informer's handlers, which requeue a Service when one of its slices changes other than by
+ * our own write, and the writes themselves, tracked so that their echoes requeue nothing.
+ * The EndpointSlice and the mirroring controller each hold one.
+ */
+export class ManagedSlices {
+  readonly tracker = new SliceTracker();
+
+  constructor(private readonly slices: SharedInformer<EndpointSlice>, private readonly client: RestClient, private readonly managedBy: string, queue: WorkQueue) {
+    slices.addIndex(SLICES_BY_SERVICE, sliceServiceIndex);
+    const changed = (s: EndpointSlice, deleted: boolean) => {
+      if (!this.managed(s)) return;
+      for (const k of sliceServiceIndex(s)) if (!this.tracker.expected(k, s, deleted)) queue.add(k);
+    };
+    slices.addHandlers({
+      add: (s) => changed(s, false),
+      update: (old, s) => {
+        if (old.metadata.resourceVersion === s.metadata.resourceVersion) return;
+        // Relabelled away from us (or to another Service): the Service it left needs a sync too.
+        if (this.managed(old) && (!this.managed(s) || old.metadata.labels?.[LABEL_SERVICE_NAME] !== s.metadata.labels?.[LABEL_SERVICE_NAME])) {
+          for (const k of sliceServiceIndex(old)) queue.add(k);
+        }
+        changed(s, false);
+      },
+      delete: (s) => changed(s, true),
+    });
+  }
+
+  managed(s: EndpointSlice): boolean { return s.metadata.labels?.[LABEL_MANAGED_BY] === this.managedBy; }
+
+  /** The Service's slices this controller manages, from the cache. */
+  of(key: string): EndpointSlice[] {
+    return this.slices.byIndex(SLICES_BY_SERVICE, key).filter((s) => this.managed(s));
+  }
+
+  /** Whether the cache still lacks one of our writes for the Service (then a sync must wait). */
+  stale(key: string, namespace: string | undefined): boolean {
+    return this.tracker.stale(key, (n) => this.slices.get(namespace, n));
+  }
+
+  /**
+   * Creates (unless the owner is being deleted: the garbage collector would race new slices;
+   * and not in a terminating namespace), updates, then deletes.
+   */
+  async apply(key: string, namespace: string | undefined, plan: { create: EndpointSlice[]; update: EndpointSlice[]; delete: EndpointSlice[] }, ownerDeleting: boolean): Promise<void> {
+    if (!ownerDeleting) {
+      for (const s of plan.create) {
+        // New slices are named by the server from generateName.
+        const metadata: Partial<EndpointSlice['metadata']> = { ...s.metadata };
+        delete metadata.name;
+        try {
+          this.tracker.wrote(key, await this.client.create<EndpointSlice>(sliceResource, namespace, { ...s, metadata }));
+        } catch (e) {
+          if (apiErrorCode(e) === 403) return; // the namespace is terminating
+          throw e;
+        }
+      }
+    }
+    for (const s of plan.update) this.tracker.wrote(key, await this.client.update<EndpointSlice>(sliceResource, namespace, s.metadata.name, s));
+    await this.delete(key, plan.delete);
+  }
+
+  async delete(key: string, slices: EndpointSlice[]): Promise<void> {
+    for (const s of slices) {
+      try {
+        await this.client.delete(sliceResource, s.metadata.namespace, s.metadata.name);
+        this.tracker.deleted(key, s.metadata.name);
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+  }
+}
+
 export class EndpointSliceController extends Controller {
   private readonly services: SharedInformer<Service>;
   private readonly pods: SharedInformer<EndpointsPod>;
@@ -277,7 +353,7 @@ export class EndpointSliceController extends Controller {
   private readonly nodes: SharedInformer<Node>;
   private readonly client: RestClient;
   private readonly triggerTimes = new TriggerTimeTracker();
-  private readonly tracker = new SliceTracker();
+  private readonly owned: ManagedSlices;
   readonly maxEndpointsPerSlice = MAX_ENDPOINTS_PER_SLICE;
   private readonly controllerName = ENDPOINTSLICE_CONTROLLER_NAME;
 
@@ -288,32 +364,8 @@ export class EndpointSliceController extends Controller {
     this.pods = ctx.informers.for<EndpointsPod>('pods');
     this.slices = ctx.informers.for<EndpointSlice>('discovery.k8s.io/endpointslices');
     this.nodes = ctx.informers.for<Node>('nodes');
-    this.slices.addIndex(SLICES_BY_SERVICE, sliceServiceIndex);
     queueServicesOnChanges(this.queue, this.services, this.pods);
-    this.slices.addHandlers({
-      add: (s) => this.sliceChanged(s, false),
-      update: (old, s) => {
-        if (old.metadata.resourceVersion === s.metadata.resourceVersion) return;
-        // Relabelled away from us (or to another Service): the Service it left needs a sync too.
-        if (this.managed(old) && (!this.managed(s) || old.metadata.labels?.[LABEL_SERVICE_NAME] !== s.metadata.labels?.[LABEL_SERVICE_NAME])) {
-          for (const k of sliceServiceIndex(old)) this.queue.add(k);
-        }
-        this.sliceChanged(s, false);
-      },
-      delete: (s) => this.sliceChanged(s, true),
-    });
-  }
-
-  private managed(s: EndpointSlice): boolean { return s.metadata.labels?.[LABEL_MANAGED_BY] === this.controllerName; }
-
-  private sliceChanged(s: EndpointSlice, deleted: boolean): void {
-    if (!this.managed(s)) return;
-    for (const k of sliceServiceIndex(s)) if (!this.tracker.expected(k, s, deleted)) this.queue.add(k);
-  }
-
-
-  private managedSlices(key: string): EndpointSlice[] {
-    return this.slices.byIndex(SLICES_BY_SERVICE, key).filter((s) => this.managed(s));
+    this.owned = new ManagedSlices(this.slices, this.client, this.controllerName, this.queue);
   }
 
   protected async sync(key: string): Promise<void> {
@@ -321,11 +373,11 @@ export class EndpointSliceController extends Controller {
     const svc = this.services.get(namespace, name);
     if (!svc || !serviceSelector(svc)) {
       if (!svc) this.triggerTimes.delete(key);
-      await this.deleteSlices(key, this.managedSlices(key));
-      if (!svc) this.tracker.forget(key);
+      await this.owned.delete(key, this.owned.of(key));
+      if (!svc) this.owned.tracker.forget(key);
       return;
     }
-    if (this.tracker.stale(key, (n) => this.slices.get(namespace, n))) {
+    if (this.owned.stale(key, namespace)) {
       // Our last writes are not in the cache yet; their events will bring the Service back.
       this.queue.addAfter(key, 100);
       return;
@@ -333,7 +385,7 @@ export class EndpointSliceController extends Controller {
     const selector = serviceSelector(svc) as Record<string, string>;
     const pods = this.pods.list(namespace).filter((p) => selects(selector, p.metadata.labels));
     const triggerTime = this.triggerTimes.compute(svc, pods);
-    const existing = this.managedSlices(key);
+    const existing = this.owned.of(key);
     const supported = addressTypesFor(svc);
     const plan: SlicePlan = { create: [], update: [], delete: existing.filter((s) => !supported.includes(s.addressType as AddressType)) };
     let missingNode: Error | undefined;
@@ -405,38 +457,9 @@ export class EndpointSliceController extends Controller {
         i++;
       }
     }
-    const namespace = svc.metadata.namespace;
+    for (const s of [...plan.create, ...plan.update]) setTriggerTime(s, triggerTime);
     // No new slices for a Service being deleted: the garbage collector would race them.
-    if (!svc.metadata.deletionTimestamp) {
-      for (const s of plan.create) {
-        setTriggerTime(s, triggerTime);
-        // New slices are named by the server from generateName.
-        const metadata: Partial<EndpointSlice['metadata']> = { ...s.metadata };
-        delete metadata.name;
-        try {
-          this.tracker.wrote(key, await this.client.create<EndpointSlice>(sliceResource, namespace, { ...s, metadata }));
-        } catch (e) {
-          if (apiErrorCode(e) === 403) return; // the namespace is terminating
-          throw e;
-        }
-      }
-    }
-    for (const s of plan.update) {
-      setTriggerTime(s, triggerTime);
-      this.tracker.wrote(key, await this.client.update<EndpointSlice>(sliceResource, namespace, s.metadata.name, s));
-    }
-    await this.deleteSlices(key, plan.delete);
-  }
-
-  private async deleteSlices(key: string, slices: EndpointSlice[]): Promise<void> {
-    for (const s of slices) {
-      try {
-        await this.client.delete(sliceResource, s.metadata.namespace, s.metadata.name);
-        this.tracker.deleted(key, s.metadata.name);
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
-      }
-    }
+    await this.owned.apply(key, svc.metadata.namespace, plan, !!svc.metadata.deletionTimestamp);
   }
 }
 

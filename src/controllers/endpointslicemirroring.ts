@@ -9,7 +9,7 @@
 // election records, and Endpoints of Services that select pods or do not exist are not mirrored,
 // and slices mirrored earlier for them are deleted.
 
-import { apiErrorCode, isNotFound, resource, type RestClient } from '../client/rest.ts';
+import type { RestClient } from '../client/rest.ts';
 import type { EventRecorder } from '../client/events.ts';
 import { Controller, splitKey, type ControllerContext } from './framework/controller.ts';
 import type { OwnerReference } from './framework/controllerref.ts';
@@ -17,7 +17,7 @@ import type { SharedInformer } from './framework/informers.ts';
 import type { ControllerFactory } from './registry.ts';
 import type { EndpointAddress, Endpoints, EndpointPort } from './endpoints.ts';
 import {
-  SLICES_BY_SERVICE, SliceTracker, endpointDetail, endpointKey, portsKey, sliceServiceIndex,
+  ManagedSlices, endpointDetail, endpointKey, portsKey,
   type EndpointSlice, type SliceEndpoint, type SlicePort,
 } from './endpointslice.ts';
 import { ANNOTATION_TRIGGER_TIME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, sameMap, type Service } from './servicepods.ts';
@@ -29,7 +29,6 @@ export const LABEL_SKIP_MIRROR = 'endpointslice.kubernetes.io/skip-mirror';
 const LEADER_ELECTION_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
 const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
-const sliceResource = resource('discovery.k8s.io/endpointslices');
 
 type AddressType = 'IPv4' | 'IPv6';
 
@@ -103,7 +102,7 @@ export class EndpointSliceMirroringController extends Controller {
   private readonly slices: SharedInformer<EndpointSlice>;
   private readonly client: RestClient;
   private readonly recorder: EventRecorder;
-  private readonly tracker = new SliceTracker();
+  private readonly owned: ManagedSlices;
 
   constructor(ctx: ControllerContext) {
     super('endpointslice-mirroring-controller', ctx);
@@ -112,32 +111,10 @@ export class EndpointSliceMirroringController extends Controller {
     this.services = ctx.informers.for<Service>('services');
     this.endpoints = ctx.informers.for<Endpoints>('endpoints');
     this.slices = ctx.informers.for<EndpointSlice>('discovery.k8s.io/endpointslices');
-    this.slices.addIndex(SLICES_BY_SERVICE, sliceServiceIndex);
     // An Endpoints is keyed like its Service.
     this.services.addHandlers({ add: (s) => this.enqueue(s), update: (_, s) => this.enqueue(s), delete: (s) => this.enqueue(s) });
     this.endpoints.addHandlers({ add: (e) => this.enqueue(e), update: (_, e) => this.enqueue(e), delete: (e) => this.enqueue(e) });
-    this.slices.addHandlers({
-      add: (s) => this.sliceChanged(s, false),
-      update: (old, s) => {
-        if (old.metadata.resourceVersion === s.metadata.resourceVersion) return;
-        if (this.managed(old) && (!this.managed(s) || old.metadata.labels?.[LABEL_SERVICE_NAME] !== s.metadata.labels?.[LABEL_SERVICE_NAME])) {
-          for (const k of sliceServiceIndex(old)) this.queue.add(k);
-        }
-        this.sliceChanged(s, false);
-      },
-      delete: (s) => this.sliceChanged(s, true),
-    });
-  }
-
-  private managed(s: EndpointSlice): boolean { return s.metadata.labels?.[LABEL_MANAGED_BY] === MIRRORING_CONTROLLER_NAME; }
-
-  private sliceChanged(s: EndpointSlice, deleted: boolean): void {
-    if (!this.managed(s)) return;
-    for (const k of sliceServiceIndex(s)) if (!this.tracker.expected(k, s, deleted)) this.queue.add(k);
-  }
-
-  private mirroredSlices(key: string): EndpointSlice[] {
-    return this.slices.byIndex(SLICES_BY_SERVICE, key).filter((s) => this.managed(s));
+    this.owned = new ManagedSlices(this.slices, this.client, MIRRORING_CONTROLLER_NAME, this.queue);
   }
 
   protected async sync(key: string): Promise<void> {
@@ -147,11 +124,11 @@ export class EndpointSliceMirroringController extends Controller {
     const mirror = ep && ep.metadata.labels?.[LABEL_SKIP_MIRROR] !== 'true' && ep.metadata.annotations?.[LEADER_ELECTION_ANNOTATION] === undefined
       && svc && !(svc.spec?.selector && typeof svc.spec.selector === 'object');
     if (!mirror || !ep) {
-      await this.deleteSlices(key, this.mirroredSlices(key));
-      if (!ep) this.tracker.forget(key);
+      await this.owned.delete(key, this.owned.of(key));
+      if (!ep) this.owned.tracker.forget(key);
       return;
     }
-    if (this.tracker.stale(key, (n) => this.slices.get(namespace, n))) {
+    if (this.owned.stale(key, namespace)) {
       this.queue.addAfter(key, 100);
       return;
     }
@@ -165,7 +142,7 @@ export class EndpointSliceMirroringController extends Controller {
 
     const { labels, annotations } = mirroredMeta(ep);
     const existingByKey = new Map<string, EndpointSlice[]>();
-    for (const s of this.mirroredSlices(key)) {
+    for (const s of this.owned.of(key)) {
       const k = `${s.addressType}/${portsKey(s.ports)}`;
       existingByKey.set(k, [...(existingByKey.get(k) ?? []), s]);
     }
@@ -192,20 +169,7 @@ export class EndpointSliceMirroringController extends Controller {
       if (old.addressType !== fresh.addressType) { create.push(fresh); remove.push(old); break; }
       update.push({ ...fresh, metadata: { ...old.metadata, labels: fresh.metadata.labels, annotations: fresh.metadata.annotations, ownerReferences: fresh.metadata.ownerReferences } });
     }
-    if (!(ep.metadata as { deletionTimestamp?: string }).deletionTimestamp) {
-      for (const s of create) {
-        const metadata: Partial<EndpointSlice['metadata']> = { ...s.metadata };
-        delete metadata.name;
-        try {
-          this.tracker.wrote(key, await this.client.create<EndpointSlice>(sliceResource, namespace, { ...s, metadata }));
-        } catch (e) {
-          if (apiErrorCode(e) === 403) return;
-          throw e;
-        }
-      }
-    }
-    for (const s of update) this.tracker.wrote(key, await this.client.update<EndpointSlice>(sliceResource, namespace, s.metadata.name, s));
-    await this.deleteSlices(key, remove);
+    await this.owned.apply(key, namespace, { create, update, delete: remove }, !!(ep.metadata as { deletionTimestamp?: string }).deletionTimestamp);
   }
 
   private newSlice(ep: Endpoints, want: Desired, labels: Record<string, string>, annotations: Record<string, string>, endpoints: SliceEndpoint[]): EndpointSlice {
@@ -218,17 +182,6 @@ export class EndpointSliceMirroringController extends Controller {
       endpoints,
       ports: want.ports,
     };
-  }
-
-  private async deleteSlices(key: string, slices: EndpointSlice[]): Promise<void> {
-    for (const s of slices) {
-      try {
-        await this.client.delete(sliceResource, s.metadata.namespace, s.metadata.name);
-        this.tracker.deleted(key, s.metadata.name);
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
-      }
-    }
   }
 }
 
