@@ -7,13 +7,13 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import type net from 'node:net';
-import { startSkiff, type Skiff } from '../../src/index.ts';
-import { RestClient, resource, type ClientConfig } from '../../src/client/rest.ts';
-import { NodeAgent, SimRuntime, type Pod } from '../../src/agent/index.ts';
+import { resource, type RestClient } from '../../src/client/rest.ts';
+import { SimRuntime, type Pod } from '../../src/agent/index.ts';
 import { killContainer, runLifecycleHandler, type HookContext } from '../../src/agent/lifecycle.ts';
 import { hostNetwork } from '../../src/agent/prober/index.ts';
 import type { Container } from '../../src/agent/types.ts';
 import { until } from '../helpers.ts';
+import { startSimNode, type SimNode } from './simnode.ts';
 
 const pods = resource('pods');
 const events = resource('events');
@@ -107,9 +107,7 @@ const NODE = 'hooks-node';
 
 describe('lifecycle hooks in the pod lifecycle (in-process API server, simulated runtime)', function () {
   this.timeout(40_000);
-  let skiff: Skiff;
   let client: RestClient;
-  let agent: NodeAgent;
   let sim: SimRuntime;
   /** When each container stopped, as the runtime reports it (the pod's containers are removed with it). */
   const stoppedAt = new Map<string, number>();
@@ -126,22 +124,13 @@ describe('lifecycle hooks in the pod lifecycle (in-process API server, simulated
     (await client.list<CoreEvent>(events, 'default')).items.filter((e) => e.involvedObject.name === name && e.involvedObject.kind === 'Pod');
   const gone = (name: string) => until(`${name} deleted`, async () => { try { await getPod(name); return false; } catch { return true; } }, 20_000, 50);
 
+  let node: SimNode | undefined;
   before(async () => {
-    skiff = await startSkiff();
-    const config: ClientConfig = { server: skiff.url, ...skiff.credentials, userAgent: 'hooks-test' };
-    client = new RestClient(config);
-    sim = new SimRuntime();
-    sim.getContainerEvents((e) => { if (e.containerEventType === 'CONTAINER_STOPPED_EVENT') stoppedAt.set(e.containerId, Date.now()); });
-    agent = new NodeAgent({ config, nodeName: NODE, podCIDR: '10.200.8.0/24', nodeIP: '192.0.2.78', runtime: sim, crashLoopBackoffBaseMs: 100, crashLoopBackoffMaxMs: 400 });
-    await agent.start();
+    node = await startSimNode({ nodeName: NODE, userAgent: 'hooks-test', podCIDR: '10.200.8.0/24', nodeIP: '192.0.2.78', setup: (s) => s.getContainerEvents((e) => { if (e.containerEventType === 'CONTAINER_STOPPED_EVENT') stoppedAt.set(e.containerId, Date.now()); }) });
+    ({ client, sim } = node);
   });
 
-  after(async () => {
-    await agent?.stop();
-    sim?.close();
-    client?.close();
-    await skiff?.close();
-  });
+  after(async () => { await node?.stop(); });
 
   afterEach(() => sim.clearExecScripts());
 

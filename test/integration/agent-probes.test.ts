@@ -14,15 +14,15 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { startSkiff, type Skiff } from '../../src/index.ts';
-import { RestClient, resource, type ClientConfig } from '../../src/client/rest.ts';
-import { NodeAgent, SimRuntime, type Pod } from '../../src/agent/index.ts';
+import { resource, type RestClient } from '../../src/client/rest.ts';
+import { SimRuntime, type Pod } from '../../src/agent/index.ts';
 import {
   execProbe, grpcProbe, HealthService, httpGet, httpProbeAnswer, probe, requestForHTTPGetAction, tcpProbe,
   type HTTPGetRequest, type ProbeContext, type ProbeNetwork,
 } from '../../src/agent/prober/index.ts';
 import type { Container } from '../../src/agent/types.ts';
 import { until } from '../helpers.ts';
+import { startSimNode, type SimNode } from './simnode.ts';
 
 const pods = resource('pods');
 const events = resource('events');
@@ -288,9 +288,7 @@ const NODE = 'probe-node';
 
 describe('probe manager (in-process API server, simulated runtime, exec probes)', function () {
   this.timeout(40_000);
-  let skiff: Skiff;
   let client: RestClient;
-  let agent: NodeAgent;
   let sim: SimRuntime;
 
   const create = (name: string, container: Partial<Container>, extra: Record<string, unknown> = {}) =>
@@ -306,21 +304,13 @@ describe('probe manager (in-process API server, simulated runtime, exec probes)'
     (await client.list<CoreEvent>(events, 'default')).items.filter((e) => e.involvedObject.name === name && e.involvedObject.kind === 'Pod');
   const exec = (cmd: string[]) => ({ exec: { command: cmd }, periodSeconds: 1, failureThreshold: 1 });
 
+  let node: SimNode | undefined;
   before(async () => {
-    skiff = await startSkiff();
-    const config: ClientConfig = { server: skiff.url, ...skiff.credentials, userAgent: 'probes-test' };
-    client = new RestClient(config);
-    sim = new SimRuntime();
-    agent = new NodeAgent({ config, nodeName: NODE, podCIDR: '10.200.7.0/24', nodeIP: '192.0.2.77', runtime: sim, crashLoopBackoffBaseMs: 100, crashLoopBackoffMaxMs: 400 });
-    await agent.start();
+    node = await startSimNode({ nodeName: NODE, userAgent: 'probes-test', podCIDR: '10.200.7.0/24', nodeIP: '192.0.2.77' });
+    ({ client, sim } = node);
   });
 
-  after(async () => {
-    await agent?.stop();
-    sim?.close();
-    client?.close();
-    await skiff?.close();
-  });
+  after(async () => { await node?.stop(); });
 
   afterEach(() => sim.clearExecScripts());
 
