@@ -15,7 +15,7 @@ main="$root/dist/skiff-main.cjs"
 if [ ! -f "$main" ] || [ ! -f "$bundle" ] || [ "$root/scripts/bundle-loader.cjs" -nt "$bundle" ] || [ -n "$(find "$root/src" "$root/api" -newer "$main" -name '*.ts' -print -quit)" ]; then
   rm -f "$root/dist/schemas.json" "$root/dist/schema-shapes.json" "$root"/dist/*.v8cache
   "$root/node_modules/.bin/esbuild" "$root/src/cli/main.ts" --bundle --platform=node --format=cjs \
-    --packages=external --target=node20 --supported:dynamic-import=false --outfile="$main" --log-level=warning \
+    --packages=external --minify --keep-names --target=node20 --supported:dynamic-import=false --outfile="$main" --log-level=warning \
     --define:import.meta.url=import_meta_url --inject:"$root/scripts/bundle-shims.js"
   # dist/skiff.cjs runs the bundle through V8's code cache (scripts/bundle-loader.cjs).
   cp "$root/scripts/bundle-loader.cjs" "$bundle"

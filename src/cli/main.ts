@@ -119,7 +119,14 @@ async function up(argv: string[]): Promise<void> {
   process.stdout.write(`Skiff is ready (kubectl get namespaces)\n`);
   await skiff.bootstrap();
   await skiff.components;
+  codeCacheCheckpoint();
   if (skiff.nodeNames.length > 0) process.stdout.write(`${skiff.nodeNames.length} node(s) registered (kubectl get nodes)\n`);
+}
+
+/** The bundle loader's (scripts/bundle-loader.cjs) cue that a start is done: its code cache then holds what a start compiles. */
+function codeCacheCheckpoint(): void {
+  const checkpoint = (globalThis as Record<symbol, unknown>)[Symbol.for('skiff.codeCacheCheckpoint')];
+  if (typeof checkpoint === 'function') checkpoint();
 }
 
 /** --runtime: cri by default where it can run (Linux, as root), else sim. */

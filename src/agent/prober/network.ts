@@ -3,7 +3,6 @@
 // node no packet is sent and every port of a running pod answers as a healthy server would.
 
 import { httpGet, type HTTPGetRequest, type HTTPGetResult } from './http.ts';
-import { grpcProbe } from './grpc.ts';
 import { tcpProbe } from './tcp.ts';
 import type { ProbeAnswer } from './probe.ts';
 
@@ -13,7 +12,12 @@ export interface ProbeNetwork {
   grpc(host: string, port: number, service: string, timeoutMs: number): Promise<ProbeAnswer>;
 }
 
-export const hostNetwork: ProbeNetwork = { httpGet, tcp: tcpProbe, grpc: grpcProbe };
+export const hostNetwork: ProbeNetwork = {
+  httpGet,
+  tcp: tcpProbe,
+  // grpc-js is loaded at the first gRPC probe: most nodes never run one, and it costs every start ~40 ms and megabytes.
+  grpc: async (host, port, service, timeoutMs) => (await import('./grpc.ts')).grpcProbe(host, port, service, timeoutMs),
+};
 
 export const simulatedNetwork: ProbeNetwork = {
   httpGet: async () => ({ statusCode: 200, body: '' }),
