@@ -28,6 +28,7 @@ import { removeOrphanedPodDirs } from './volumes/manager.ts';
 import { StatusManager } from './statusmanager.ts';
 import { startAgentServer, type AgentServer } from './server/index.ts';
 import { isTerminalPhase, podKey, type Node, type Pod, type ResourceList } from './types.ts';
+import { createPodObjects, type PodObjects } from './kuberuntime/objects.ts';
 import type { INodeStatus } from 'kubernetes-models/v1';
 
 const nodes = resource('nodes');
@@ -72,6 +73,8 @@ export interface NodeAgentOptions {
   recordEvents?: boolean;
   /** The directory whose filesystem size is the default ephemeral-storage capacity. */
   dataDir?: string;
+  /** Where pods' ConfigMaps, Secrets and Services come from (shared by many simulated nodes); default: the agent's own, from its client. */
+  objects?: PodObjects;
   /** The kubelet's root dir (pods/<uid>/..., pod logs under logs/); unset: pods keep nothing on disk (simulated nodes). */
   rootDir?: string;
   /** Port of the agent's HTTPS endpoint (logs, exec, attach, port-forward; 0 = free), served when the runtime streams. */
@@ -94,6 +97,7 @@ export class NodeAgent {
   /** The Node as last written by this agent. */
   node: Node | undefined;
   private readonly ownsClient: boolean;
+  private readonly objects: PodObjects;
   private readonly ownsRuntime: boolean;
   private readonly log: Logger;
   private readonly recorder: EventRecorder | undefined;
@@ -128,6 +132,7 @@ export class NodeAgent {
     } else {
       throw new Error('NodeAgent needs a client or a client config');
     }
+    this.objects = options.objects ?? createPodObjects(this.client);
     this.ownsRuntime = options.runtime === undefined;
     this.runtime = options.runtime ?? new SimRuntime();
     this.log = options.logger ?? createLogger(options.logLevel ?? 'warn', `agent/${this.nodeName}`);
@@ -220,6 +225,7 @@ export class NodeAgent {
     this.statusManager.close();
     await this.server?.close();
     if (this.ownsRuntime && this.runtime instanceof SimRuntime) this.runtime.close();
+    if (!this.options.objects) await this.objects.stop();
     if (this.ownsClient) this.client.close();
   }
 
@@ -366,6 +372,7 @@ export class NodeAgent {
       runtimeName: this.runtimeName,
       hostIP: this.cfg!.nodeIP,
       client: this.client,
+      objects: this.objects,
       statusManager: this.statusManager,
       recordEvent: (ref, type, reason, message) => this.recorder?.event(ref, type, reason, message),
       crashBackoffBaseMs: this.options.crashLoopBackoffBaseMs ?? 10_000,

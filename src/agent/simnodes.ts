@@ -3,7 +3,8 @@
 // watch holds a socket), its own SimRuntime, an unrouted address and its own pod CIDR.
 // Agents start a bounded number at a time so registration does not stampede the server.
 
-import type { ClientConfig } from '../client/rest.ts';
+import { RestClient, type ClientConfig } from '../client/rest.ts';
+import { createPodObjects } from './kuberuntime/objects.ts';
 import { simNodeIP, simPodCIDR } from './addresses.ts';
 import { NodeAgent, type NodeAgentOptions } from './agent.ts';
 import { SimRuntime, type SimRuntimeOptions } from './runtime/sim.ts';
@@ -32,6 +33,11 @@ export interface SimNodes {
 export async function startSimNodes(options: SimNodesOptions): Promise<SimNodes> {
   const { config, count, namePrefix = 'sim-node-', firstIndex = 0, zones, regions, sim, concurrency = 50, ...agentOptions } = options;
   const agents: NodeAgent[] = [];
+  // One Service informer and one set of object watches for all of them, as kwok shares one
+  // client among its nodes: a thousand nodes each watching every Service would cost the API
+  // server a thousand watches, and each node's pool of two sockets one of them.
+  const objectsClient = new RestClient({ ...config, userAgent: config.userAgent ?? `kubelet/sim (${namePrefix}*)` });
+  const objects = createPodObjects(objectsClient);
   for (let n = 0; n < count; n++) {
     const i = firstIndex + n;
     agents.push(new NodeAgent({
@@ -45,11 +51,14 @@ export async function startSimNodes(options: SimNodesOptions): Promise<SimNodes>
       nodeIP: simNodeIP(i),
       runtime: new SimRuntime(sim),
       simulated: true,
+      objects,
     }));
   }
   const stop = async () => {
     await Promise.all(agents.map((a) => a.stop()));
     for (const a of agents) (a.runtime as SimRuntime).close();
+    await objects.stop();
+    objectsClient.close();
   };
   let next = 0;
   const starter = async () => {

@@ -185,6 +185,23 @@ describe('node agent: from pod spec to container config (simulated runtime, real
       expect(env).to.not.have.property('MY_DB_SERVICE_HOST');
     });
 
+    it('sees Services created and deleted after its first pods (the service informer), and none of other namespaces', async () => {
+      await client.create(services, NS, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'later-svc' }, spec: { ports: [{ port: 8080 }], selector: { app: 'x' } } });
+      await client.create(services, 'default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'elsewhere' }, spec: { ports: [{ port: 81 }], selector: { app: 'x' } } });
+      await createPod('svc-after', { containers: [{ name: 'app', image: 'busybox:1.35' }] });
+      await running('svc-after');
+      const env = envOf(runtime.containerOf('svc-after', 'app'));
+      expect(env).to.have.property('LATER_SVC_SERVICE_PORT', '8080');
+      expect(env).to.not.have.property('ELSEWHERE_SERVICE_HOST');
+      await client.delete(services, NS, 'later-svc');
+      await client.delete(services, 'default', 'elsewhere');
+      // The deletion reaches the node's informer within a watch event; the next pod goes without it.
+      await new Promise((r) => setTimeout(r, 200));
+      await createPod('svc-gone', { containers: [{ name: 'app', image: 'busybox:1.35' }] });
+      await running('svc-gone');
+      expect(envOf(runtime.containerOf('svc-gone', 'app'))).to.not.have.property('LATER_SVC_SERVICE_HOST');
+    });
+
     it('waits in CreateContainerConfigError while a ConfigMap key is missing, and starts once it is there', async () => {
       await configMap('late-cm', { other: 'x' });
       await createPod('late', { containers: [{ name: 'app', image: 'busybox:1.35', env: [{ name: 'K', valueFrom: { configMapKeyRef: { name: 'late-cm', key: 'wanted' } } }] }] });

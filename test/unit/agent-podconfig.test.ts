@@ -17,8 +17,6 @@ import { NamespaceMode } from '../../src/agent/runtime/types.ts';
 import type { Pod } from '../../src/agent/types.ts';
 import { writeAtomically, type Payload } from '../../src/agent/volumes/atomicwriter.ts';
 import { removeOrphanedPodDirs } from '../../src/agent/volumes/manager.ts';
-import { podObjectsFor } from '../../src/agent/kuberuntime/objects.ts';
-import type { RestClient } from '../../src/client/rest.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -248,31 +246,6 @@ describe('agent pod config: atomic writer', () => {
       await writeAtomically(join(dir, 'bad'), payload({ [bad]: ['x', 0o644] })).catch((e: Error) => { err = e; });
       expect(err?.message, bad).to.match(/invalid path/);
     }
-  });
-});
-
-describe('agent pod config: service lists for container environments', () => {
-  it('batches concurrent container starts into few LISTs, none answered from a LIST sent before the start', async () => {
-    const sent: { resolve: (items: unknown[]) => void; at: number }[] = [];
-    let clock = 0;
-    const fake = { list: () => new Promise((resolve) => sent.push({ resolve: (items) => resolve({ metadata: { resourceVersion: '1' }, items }), at: clock++ })) };
-    const objects = podObjectsFor(fake as unknown as RestClient);
-    const tick = () => new Promise((r) => setImmediate(r));
-    const a = objects.services('ns');
-    await tick();
-    expect(sent).to.have.length(1);
-    // b and c come while the first LIST is in flight: they share one later LIST.
-    const b = objects.services('ns');
-    const c = objects.services('ns');
-    await tick();
-    expect(sent).to.have.length(1);
-    sent[0].resolve([{ metadata: { name: 'old' } }]);
-    expect((await a).map((x) => x.metadata?.name)).to.deep.equal(['old']);
-    await tick();
-    expect(sent).to.have.length(2);
-    sent[1].resolve([{ metadata: { name: 'old' } }, { metadata: { name: 'new' } }]);
-    expect((await b).map((x) => x.metadata?.name)).to.deep.equal(['old', 'new']);
-    expect(await c).to.equal(await b);
   });
 });
 

@@ -2,13 +2,11 @@
 // and service managers): ConfigMaps and Secrets are read fresh each time they are needed,
 // and watched while pods on the node use them (as the kubelet's watch-based manager does;
 // one watch per namespace and kind here) so that their volumes are rewritten as soon as
-// they change. Services, which every container start needs for its environment, are listed
-// in batches: a container start shares the next LIST of its namespace with the starts that
-// wait for it, so a node starting many pods lists far less than once per container, yet
-// never misses a Service created before its container started.
+// they change. Services, which every container start needs for its environment, come from
+// one informer over all of them (the kubelet's service lister), read once it has synced.
 
 import type { IConfigMap, INode, IPersistentVolume, IPersistentVolumeClaim, ISecret, IService } from 'kubernetes-models/v1';
-import { watchStream, type WatchEvent } from '../../client/informer.ts';
+import { Informer, watchStream, type KObject, type WatchEvent } from '../../client/informer.ts';
 import { isGone, isNotFound, resource, resourcePath, RestClient, withQuery } from '../../client/rest.ts';
 
 const configMaps = resource('configmaps');
@@ -50,6 +48,8 @@ export interface PodObjects {
   watch(kind: WatchedKind, namespace: string, name: string, onChange: () => void): () => void;
   /** serviceaccounts/token for a projected serviceAccountToken volume, bound to the pod. */
   serviceAccountToken(namespace: string, name: string, request: { audiences: string[]; expirationSeconds: number; pod: { name: string; uid: string } }): Promise<TokenRequestStatus>;
+  /** Ends the service informer and every object watch, and closes the watch client. */
+  stop(): Promise<void>;
 }
 
 const getOrUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => {
@@ -62,8 +62,7 @@ const getOrUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => {
 };
 
 class ApiPodObjects implements PodObjects {
-  /** Per namespace: the LIST that has not been sent yet (joined by new callers) and the one in flight. */
-  private readonly serviceLists = new Map<string, { next?: Promise<Service[]>; inFlight?: Promise<unknown> }>();
+  private serviceInformer: Informer<KObject> | undefined;
   private readonly nodes = new Map<string, { at: number; node: Promise<Node | undefined> }>();
   private readonly watches = new Map<string, NamespaceWatch>();
   private watchClient: RestClient | undefined;
@@ -96,25 +95,34 @@ class ApiPodObjects implements PodObjects {
     return node;
   }
 
-  services(namespace: string): Promise<Service[]> {
-    let b = this.serviceLists.get(namespace);
-    if (!b) this.serviceLists.set(namespace, (b = {}));
-    if (b.next) return b.next;
-    const batch = b;
-    batch.next = (async () => {
-      // A LIST already in flight may have been answered before this call: wait, then send a new one.
-      await batch.inFlight?.catch(() => undefined);
-      batch.next = undefined;
-      const list = this.client.list<Service>(services, namespace).then((l) => l.items);
-      batch.inFlight = list;
-      try {
-        return await list;
-      } finally {
-        if (batch.inFlight === list) batch.inFlight = undefined;
-        if (!batch.next && !batch.inFlight) this.serviceLists.delete(namespace);
-      }
-    })();
-    return batch.next;
+  /**
+   * The namespace's Services from the informer (started at the first call; upstream's kubelet
+   * informs on every Service too). A Service is seen a watch event after its creation, which
+   * comes long before a pod that names it reaches its node.
+   */
+  async services(namespace: string): Promise<Service[]> {
+    this.serviceInformer ??= new Informer<KObject>(this.watchingClient(), services).start();
+    await this.serviceInformer.synced;
+    const out: Service[] = [];
+    for (const s of this.serviceInformer.store.values()) if (s.metadata.namespace === namespace) out.push(s as Service);
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    for (const w of this.watches.values()) {
+      w.signal.aborted = true;
+      w.signal.onAbort?.();
+    }
+    this.watches.clear();
+    await this.serviceInformer?.stop();
+    this.serviceInformer = undefined;
+    this.watchClient?.close();
+    this.watchClient = undefined;
+  }
+
+  /** Watches hold their connection for good, so they get a client of their own: the agent's pool stays free for its requests. */
+  private watchingClient(): RestClient {
+    return (this.watchClient ??= new RestClient({ ...this.client.config, maxSockets: Infinity }));
   }
 
   watch(kind: WatchedKind, namespace: string, name: string, onChange: () => void): () => void {
@@ -141,14 +149,11 @@ class ApiPodObjects implements PodObjects {
   }
 
   /**
-   * The namespace's watch of one kind, kept up while any of its objects is in use. Watches
-   * hold their connection for good, so they get a client of their own: the agent's pool
-   * stays free for its requests however many namespaces are watched.
+   * The namespace's watch of one kind, kept up while any of its objects is in use (on the watch client).
    */
   private async runWatch(kind: WatchedKind, namespace: string, w: NamespaceWatch): Promise<void> {
     const r = resource(kind);
-    this.watchClient ??= new RestClient({ ...this.client.config, maxSockets: Infinity });
-    const client = this.watchClient;
+    const client = this.watchingClient();
     let resourceVersion = '';
     let listed = false;
     const notify = (name?: string) => {
@@ -187,9 +192,14 @@ class ApiPodObjects implements PodObjects {
   }
 }
 
+/** The objects source of an API client, for one owner (a NodeAgent) that stops it. */
+export function createPodObjects(client: RestClient): PodObjects {
+  return new ApiPodObjects(client);
+}
+
 const perClient = new WeakMap<RestClient, PodObjects>();
 
-/** The objects source of an API client (one per client, so its service cache is shared by all pods of a node). */
+/** The objects source of an API client shared by whoever asks with it (pod workers made without an agent). */
 export function podObjectsFor(client: RestClient): PodObjects {
   let o = perClient.get(client);
   if (!o) {
