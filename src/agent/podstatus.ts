@@ -31,6 +31,8 @@ export interface PodView {
   sandboxReady: boolean;
   init: ContainerView[];
   regular: ContainerView[];
+  /** Ephemeral containers (pods/ephemeralcontainers): reported, never ready, no part of the phase or conditions. */
+  ephemeral?: ContainerView[];
   /** The pod is being terminated: its containers will not be restarted. */
   terminating: boolean;
   startTime: string;
@@ -65,7 +67,8 @@ export function terminatedState(cri: CriContainerStatus, runtimeName: string, te
 function stateOf(v: ContainerView, runtimeName: string, defaultWaiting: string): IContainerState {
   if (v.waiting) return { waiting: v.waiting.message ? { ...v.waiting } : { reason: v.waiting.reason } };
   const cri = v.runtime;
-  if (!cri) return { waiting: { reason: defaultWaiting } };
+  // An ephemeral container that ran before the agent restarted keeps its end (it never runs again).
+  if (!cri) return v.kind === 'ephemeral' && v.lastTermination ? { terminated: v.lastTermination } : { waiting: { reason: defaultWaiting } };
   switch (cri.state) {
     case 'CONTAINER_RUNNING': return { running: { startedAt: nsToTime(cri.startedAt) } };
     case 'CONTAINER_EXITED': return { terminated: terminatedState(cri, runtimeName, v.terminationMessage) };
@@ -80,6 +83,7 @@ function stateOf(v: ContainerView, runtimeName: string, defaultWaiting: string):
  * the last state is the run before the current one.
  */
 function lastStateOf(v: ContainerView, state: IContainerState, runtimeName: string): IContainerState {
+  if (v.kind === 'ephemeral') return {};
   if (state.waiting && v.runtime?.state === 'CONTAINER_EXITED') return { terminated: terminatedState(v.runtime, runtimeName, v.terminationMessage) };
   return v.lastTermination ? { terminated: v.lastTermination } : {};
 }
@@ -89,7 +93,7 @@ function containerStatus(v: ContainerView, runtimeName: string, defaultWaiting: 
   const running = state.running !== undefined;
   const probed = v.kind !== 'init' && v.runtime ? probes?.containerStatus(v.spec, v.runtime.id, running) : undefined;
   // Without probes: a regular or sidecar container is ready while it runs, an init container once it succeeded.
-  const ready = v.kind === 'init' ? state.terminated?.exitCode === 0 : probed?.ready ?? running;
+  const ready = v.kind === 'init' ? state.terminated?.exitCode === 0 : v.kind === 'ephemeral' ? false : probed?.ready ?? running;
   const s: ContainerStatus = {
     name: v.spec.name,
     state,
@@ -264,5 +268,9 @@ export function generatePodStatus(v: PodView, now: string): PodStatus {
     status.podIPs = [{ ip: podIP }];
   }
   if (initStatuses.length) status.initContainerStatuses = initStatuses;
+  if (v.ephemeral?.length) {
+    status.ephemeralContainerStatuses = v.ephemeral.map((c) => containerStatus(c, runtimeName, 'ContainerCreating'))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
   return status;
 }

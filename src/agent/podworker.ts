@@ -29,8 +29,8 @@ import { killContainer, runPostStartHook, terminationGracePeriod, type HookConte
 import { generatePodStatus, terminatedState, type ContainerView } from './podstatus.ts';
 import { proberFor, type PodProbes, type ProberManager } from './prober/manager.ts';
 import {
-  ContainerTypeLabel, KubernetesContainerNameLabel, KubernetesPodNameLabel, KubernetesPodNamespaceLabel, KubernetesPodUIDLabel,
-  isRuntimeNotFound, type ContainerConfig, type ContainerRuntime, type ContainerType, type Mount, type PodSandboxConfig, type PortMapping,
+  ContainerTypeLabel, KubernetesContainerNameLabel, KubernetesPodNameLabel, KubernetesPodNamespaceLabel, KubernetesPodUIDLabel, NamespaceMode,
+  isRuntimeNotFound, type NamespaceOption, type ContainerConfig, type ContainerRuntime, type ContainerType, type Mount, type PodSandboxConfig, type PortMapping,
 } from './runtime/types.ts';
 import type { StatusManager } from './statusmanager.ts';
 import { isTerminalPhase, podDescription, type Container, type Pod, type PodStatus, type ResourceList } from './types.ts';
@@ -107,6 +107,8 @@ export interface PodWorkerDeps {
 /** What the worker tracks of one container: its view for status plus the spec's place. */
 interface ContainerRecord extends ContainerView {
   fieldPath: string;
+  /** An ephemeral container that ran before this worker (it is not run again). */
+  ranBefore?: boolean;
   /** The runtime container whose termination message was read (read once, after it exited). */
   terminationMessageOf?: string;
 }
@@ -153,6 +155,8 @@ export class PodWorker {
   private lastStatus: PodStatus | undefined;
   private readonly init: ContainerRecord[];
   private readonly regular: ContainerRecord[];
+  /** Ephemeral containers, in the order the spec gained them (they are only ever added). */
+  private readonly ephemeral: ContainerRecord[] = [];
   private readonly crashBackoff: Backoff;
   private readonly pullBackoff: Backoff;
   private probes: PodProbes | undefined;
@@ -180,6 +184,7 @@ export class PodWorker {
     this.pullBackoff = new Backoff(deps.crashBackoffBaseMs, deps.crashBackoffMaxMs);
     this.init = (pod.spec?.initContainers ?? []).map((c) => this.record(c, true));
     this.regular = (pod.spec?.containers ?? []).map((c) => this.record(c, false));
+    this.addEphemeralContainers();
     if (deps.rootDir) {
       this.volumes = new PodVolumes({
         rootDir: deps.rootDir,
@@ -229,7 +234,30 @@ export class PodWorker {
     };
   }
 
-  get containers(): readonly ContainerRecord[] { return [...this.init, ...this.regular]; }
+  /**
+   * Records for the ephemeral containers the spec gained; the next sync starts them. One that
+   * ran before (its published status has a container ID the runtime no longer has, after an
+   * agent restart) is never run again: ephemeral containers are not restarted.
+   */
+  private addEphemeralContainers(): boolean {
+    let added = false;
+    for (const spec of this.pod.spec?.ephemeralContainers ?? []) {
+      if (this.ephemeral.some((r) => r.spec.name === spec.name)) continue;
+      const published = this.pod.status?.ephemeralContainerStatuses?.find((st) => st.name === spec.name);
+      this.ephemeral.push({
+        spec: spec as Container,
+        kind: 'ephemeral',
+        restartCount: 0,
+        lastTermination: published?.state?.terminated,
+        ranBefore: published?.containerID !== undefined,
+        fieldPath: `spec.ephemeralContainers{${spec.name}}`,
+      });
+      added = true;
+    }
+    return added;
+  }
+
+  get containers(): readonly ContainerRecord[] { return [...this.init, ...this.regular, ...this.ephemeral]; }
 
   /** A newer version of the pod; only deletion changes what the worker does with it. */
   update(pod: Pod): void {
@@ -240,6 +268,8 @@ export class PodWorker {
     else if (this.volumes?.followsObjects && (JSON.stringify(was.metadata.labels) !== JSON.stringify(pod.metadata.labels) || JSON.stringify(was.metadata.annotations) !== JSON.stringify(pod.metadata.annotations))) this.volumesChanged();
     // Others set readiness gate conditions; Ready must follow them (upstream NeedToReconcilePodReadiness).
     else if (readinessGateStatuses(was) !== readinessGateStatuses(pod)) this.kick();
+    // pods/ephemeralcontainers added a debugger: start it.
+    if (this.addEphemeralContainers()) this.kick();
   }
 
   admit(): void {
@@ -608,7 +638,7 @@ export class PodWorker {
   /** Start, or restart within the back-off, as often as progress is made (init containers that finish at once, first restarts). */
   private async converge(): Promise<void> {
     const blocked = new Set<ContainerRecord>();
-    const rounds = 2 * (this.init.length + this.regular.length) + 2;
+    const rounds = 2 * (this.init.length + this.regular.length) + this.ephemeral.length + 2;
     await this.killUnhealthy();
     for (let i = 0; i < rounds; i++) {
       await this.refresh();
@@ -675,6 +705,8 @@ export class PodWorker {
   private plan(blocked: Set<ContainerRecord>, now: number): ContainerRecord[] {
     const policy = this.pod.spec?.restartPolicy ?? 'Always';
     const out: ContainerRecord[] = [];
+    // Ephemeral containers start once the sandbox is up, initialized or not, and never again.
+    for (const rec of this.ephemeral) if (!rec.runtime && !rec.ranBefore && this.startable(rec, blocked, now)) out.push(rec);
     for (const rec of this.init) {
       const state = rec.runtime?.state;
       if (rec.kind === 'sidecar') {
@@ -769,7 +801,7 @@ export class PodWorker {
     const { metadata: m, spec } = this.pod;
     const c = rec.spec;
     verifyRunAsNonRoot(this.pod, c);
-    const securityContext = containerSecurityContext(this.pod, c, namespacesForPod(this.pod));
+    const securityContext = containerSecurityContext(this.pod, c, this.namespacesFor(rec));
     const env = await makeEnvironmentVariables(this.pod, c, {
       objects: this.objects,
       facts: { podIP: this.podIP, hostIP: this.deps.hostIP },
@@ -809,6 +841,19 @@ export class PodWorker {
         securityContext,
       },
     };
+  }
+
+  /**
+   * The pod's namespaces; an ephemeral container aimed at another container (kubectl debug
+   * --target) joins that container's process namespace (upstream's getTargetID).
+   */
+  private namespacesFor(rec: ContainerRecord): NamespaceOption {
+    const namespaces = namespacesForPod(this.pod);
+    const target = rec.kind === 'ephemeral' ? (rec.spec as { targetContainerName?: string }).targetContainerName : undefined;
+    if (!target) return namespaces;
+    const t = [...this.init, ...this.regular].find((r) => r.spec.name === target);
+    if (t?.runtime?.state !== 'CONTAINER_RUNNING') throw new Error(`unable to find target container ${target}`);
+    return { ...namespaces, pid: NamespaceMode.TARGET, targetId: t.runtime.id };
   }
 
   /** makeMounts plus the kubelet's own: /etc/hosts (unless the container mounts its own) and the termination-message file. */
@@ -897,6 +942,7 @@ export class PodWorker {
       sandboxReady: this.sandbox !== undefined && !terminating,
       init: this.init,
       regular: this.regular,
+      ephemeral: this.ephemeral,
       terminating,
       startTime: this.startTime ?? this.pod.status?.startTime ?? timestamp(Date.now()),
       runtimeName: this.deps.runtimeName,

@@ -86,7 +86,7 @@ function sameContent(a: KubeObject, b: KubeObject): boolean {
   return same;
 }
 
-export type Subresource = '' | 'status';
+export type Subresource = '' | 'status' | 'ephemeralcontainers';
 
 export class GenericRegistry {
   readonly qualified: { group: string; resource: string };
@@ -403,6 +403,11 @@ export class GenericRegistry {
       this.strategy.prepareForStatusUpdate?.(obj, current);
       errs = validateObjectMetaUpdate(obj.metadata, current.metadata);
       if (errs.length === 0) errs = this.strategy.validateStatusUpdate?.(obj, current) ?? [];
+    } else if (subresource === 'ephemeralcontainers') {
+      this.strategy.defaults?.(obj);
+      this.strategy.prepareForEphemeralContainersUpdate?.(obj, current);
+      errs = validateObjectMetaUpdate(obj.metadata, current.metadata);
+      errs.push(...(this.strategy.validateEphemeralContainersUpdate?.(obj, current) ?? []));
     } else {
       this.strategy.defaults?.(obj);
       this.strategy.prepareForUpdate?.(obj, current);

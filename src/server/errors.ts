@@ -90,7 +90,8 @@ export const internalError = (message: string) =>
 export const serviceUnavailable = (message: string) => new StatusError(503, 'ServiceUnavailable', message);
 
 export const pathNotFound = () =>
-  new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+  // Upstream's NotFound handler answers with errors.NewNotFound of no resource: its details are there but empty.
+  new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 
 /** 422 Invalid, message formatted as upstream's errors.NewInvalid. */
 export function invalid(kind: string, group: string, name: string, causes: FieldError[]): StatusError {

@@ -69,7 +69,8 @@ export async function handleResource(ctx: RestContext, req: IncomingMessage, res
   if (!r.resource.subresources.some((s) => s.name === sub)) throw pathNotFound();
   switch (sub) {
     case 'status':
-      return handleObjectVerb(registry, req, res, r.namespace, r.name, 'status', query, format, method);
+    case 'ephemeralcontainers':
+      return handleObjectVerb(registry, req, res, r.namespace, r.name, sub, query, format, method);
     case 'scale':
       return handleScale(registry, req, res, r.namespace, r.name, query, format, method);
     case 'binding':

@@ -262,6 +262,6 @@ export const KubernetesPodNameLabel = 'io.kubernetes.pod.name';
 export const KubernetesPodNamespaceLabel = 'io.kubernetes.pod.namespace';
 export const KubernetesPodUIDLabel = 'io.kubernetes.pod.uid';
 export const KubernetesContainerNameLabel = 'io.kubernetes.container.name';
-/** Skiff's own container label: init, sidecar (restartable init) or regular. */
+/** Skiff's own container label: init, sidecar (restartable init), regular or ephemeral (a debugger added to a running pod). */
 export const ContainerTypeLabel = 'skiff.dev/container-type';
-export type ContainerType = 'init' | 'sidecar' | 'regular';
+export type ContainerType = 'init' | 'sidecar' | 'regular' | 'ephemeral';

@@ -298,6 +298,48 @@ function gracePeriod(pod: KubeObject, options: DeleteOptions): number {
   return period;
 }
 
+/**
+ * pods/ephemeralcontainers: of the object sent, only spec.ephemeralContainers counts (and the
+ * identity the request names); everything else is the stored pod's (upstream's
+ * dropNonEphemeralContainerUpdates).
+ */
+function prepareForEphemeralContainersUpdate(pod: KubeObject, old: KubeObject): void {
+  const ephemeral = specOf(pod).ephemeralContainers;
+  const meta = pod.metadata;
+  const { name, namespace, resourceVersion, uid } = meta;
+  const kept = clone(old);
+  // In place, metadata object included: the caller holds on to it.
+  for (const k of Object.keys(pod)) if (k !== 'metadata') delete pod[k];
+  for (const k of Object.keys(meta)) delete meta[k];
+  Object.assign(meta, kept.metadata, { name, namespace, resourceVersion, uid });
+  for (const k of Object.keys(kept)) if (k !== 'metadata') pod[k] = kept[k];
+  const spec = specOf(pod);
+  if (ephemeral === undefined) delete spec.ephemeralContainers;
+  else spec.ephemeralContainers = ephemeral;
+}
+
+/** ValidatePodEphemeralContainersUpdate: the pod stays valid, and ephemeral containers are only added, never removed or changed. */
+function validateEphemeralContainersUpdate(pod: KubeObject, old: KubeObject): Errs {
+  const errs: Errs = [];
+  validatePodSpecAndAnnotations(errs, pod);
+  validateAnnotationUpdates(errs, pod, old);
+  if (isObject(old.metadata.annotations) && MIRROR_POD_ANNOTATION in old.metadata.annotations) {
+    return [fieldForbidden('', 'static pods do not support ephemeral containers')];
+  }
+  // A patch may reorder them: each existing one is looked up by name.
+  const byName = new Map<string, JsonObject>();
+  for (const [c] of objects(specOf(pod), 'ephemeralContainers')) byName.set(str(c, 'name'), c);
+  for (const [prev] of objects(isObject(old.spec) ? old.spec : {}, 'ephemeralContainers')) {
+    const name = str(prev, 'name');
+    const next = byName.get(name);
+    if (!next) errs.push(fieldForbidden('spec.ephemeralContainers', `existing ephemeral containers "${name}" may not be removed\n`));
+    else if (!semanticEqual(prev, next)) {
+      errs.push(fieldForbidden('spec.ephemeralContainers', `existing ephemeral containers "${name}" may not be changed\n${describeDiff(prev, next, 'spec.ephemeralContainers')}`));
+    }
+  }
+  return errs;
+}
+
 /** ValidatePodBinding for the pods/binding subresource (target.kind Node or empty, target.name required). */
 export function validateBinding(binding: JsonObject): Errs {
   const errs: Errs = [];
@@ -317,6 +359,8 @@ export const podStrategy: Strategy = {
   validateUpdate,
   prepareForStatusUpdate,
   validateStatusUpdate,
+  prepareForEphemeralContainersUpdate,
+  validateEphemeralContainersUpdate,
   selectableFields,
   gracePeriod,
 };

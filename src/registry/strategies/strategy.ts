@@ -35,6 +35,9 @@ export interface Strategy {
   /** Status-subresource update: carry over all but status, then validate. */
   prepareForStatusUpdate?(obj: KubeObject, old: KubeObject): void;
   validateStatusUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /** pods/ephemeralcontainers update: carry over all but spec.ephemeralContainers, then validate (only additions). */
+  prepareForEphemeralContainersUpdate?(obj: KubeObject, old: KubeObject): void;
+  validateEphemeralContainersUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
 
   /** Field-selectable fields beyond metadata.name and metadata.namespace (upstream's GetAttrs / SelectableFields). */
   selectableFields?(obj: KubeObject): Record<string, string>;
