@@ -312,6 +312,26 @@ describeRealRuntime('streaming: kubectl logs, exec, attach, cp, port-forward on 
     });
   });
 
+  describe('kubectl debug', () => {
+    it('adds an ephemeral container that sees the target container\'s processes (--target), with its own logs', async () => {
+      const r = await kubectl(['debug', 'shell', '--image=busybox', '--target=main', '-c', 'dbg', '--', 'sh', '-c', 'ps; echo debug-done']);
+      expect(r.code, r.stderr).to.equal(0);
+      const logs = await until('debugger output', async () => {
+        const x = await kubectl(['logs', 'shell', '-c', 'dbg']);
+        return x.stdout.includes('debug-done') ? x.stdout : undefined;
+      }, 30_000, 300);
+      // PID 1 of the shared namespace is the target's own process (its shell), and its sleep is there too.
+      expect(logs).to.match(/^\s*1 root\s+sh -c trap/m);
+      expect(logs).to.match(/^\s*\d+ root\s+sleep 3600/m);
+      type PodStatuses = { status: { ephemeralContainerStatuses?: { name: string; state: { terminated?: { exitCode: number } } }[] } };
+      const status = await until('debugger terminated', async () => {
+        const p = JSON.parse((await kubectl(['get', 'pod', 'shell', '-o', 'json'])).stdout) as PodStatuses;
+        return p.status.ephemeralContainerStatuses?.find((s) => s.name === 'dbg' && s.state.terminated);
+      }, 30_000, 300);
+      expect(status.state.terminated?.exitCode).to.equal(0);
+    });
+  });
+
   describe('kubectl port-forward', () => {
     const variants: { label: string; env?: Record<string, string>; binary?: string }[] = [
       { label: 'SPDY tunnelled in WebSocket (kubectl 1.32)' },
