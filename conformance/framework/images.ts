@@ -9,4 +9,5 @@ export const images = {
   pause: 'registry.k8s.io/pause:3.10',
   nginx: `${REGISTRY}/nginx:1.14-4`,
   httpd: `${REGISTRY}/httpd:2.4.38-4`,
+  nonewprivs: `${REGISTRY}/nonewprivs:1.3`,
 } as const;

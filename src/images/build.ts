@@ -133,8 +133,9 @@ async function pauseProgram(dataDir: string, mode: 'auto' | 'script', log: (msg:
 }
 
 function layersOf(recipe: ImageRecipe, ctx: BuildContext): LayerName[] {
-  // The script pause needs a shell underneath it.
-  return recipe.name === 'pause' && ctx.pause.kind === 'script' ? ['busybox', ...recipe.layers] : recipe.layers;
+  // The script stand-ins (no compiler) need a shell underneath them.
+  const script = (recipe.name === 'pause' && ctx.pause.kind === 'script') || (recipe.name === 'nonewprivs' && !ctx.nonewprivs);
+  return script ? ['busybox', ...recipe.layers] : recipe.layers;
 }
 
 const keyOf = (value: unknown) => sha256(JSON.stringify({ v: BUILDER_VERSION, arch: goArch(), value }));
@@ -152,6 +153,7 @@ export async function buildImages(opts: BuildOptions): Promise<BuiltImage[]> {
     busybox: { path: busyboxPath, sha256: sourceDigest(state, busyboxPath) },
     pause: await pauseProgram(opts.dataDir, opts.pause ?? 'auto', log),
     nettools: opts.nettools === false ? undefined : await compileStatic(opts.dataDir, 'nettools', log),
+    nonewprivs: await compileStatic(opts.dataDir, 'nonewprivs', log),
   };
   const recipes = opts.names ? RECIPES.filter((r) => opts.names?.includes(r.name)) : RECIPES;
   for (const n of opts.names ?? []) if (!RECIPES.some((r) => r.name === n)) throw new Error(`unknown image "${n}" (known: ${RECIPES.map((r) => r.name).join(', ')})`);

@@ -21,6 +21,8 @@ export interface BuildContext {
   pause: PauseProgram;
   /** nc, curl and wget (nettools.c), when a compiler was at hand. */
   nettools?: CompiledProgram;
+  /** The nonewprivs image's setuid helper (nonewprivs.c), when a compiler was at hand. */
+  nonewprivs?: CompiledProgram;
 }
 
 export interface LayerDef {
@@ -124,6 +126,17 @@ function pauseLayer(ctx: BuildContext): LayerDef {
   return { inputs: { kind: 'script', script: sha256(script) }, entries: async () => [file('pause', script, 0o755)] };
 }
 
+/**
+ * /usr/local/bin/nnp, setuid root: the compiled helper, else (no compiler) a shell script that
+ * reports the same line but proves nothing (the kernel ignores setuid on scripts).
+ */
+function nonewprivsLayer(ctx: BuildContext): LayerDef {
+  const p = ctx.nonewprivs;
+  if (p) return { inputs: { kind: 'static', source: p.source }, entries: async () => [file('usr/local/bin/nnp', await readFile(p.binary), 0o4755)] };
+  const script = text('#!/bin/sh\necho "Effective uid: $(id -u)"\n');
+  return { inputs: { kind: 'script', script: sha256(script) }, entries: async () => [file('usr/local/bin/nnp', script, 0o755)] };
+}
+
 function staticLayer(entries: TarEntry[]): LayerDef {
   return { inputs: describe(entries), entries: async () => entries };
 }
@@ -148,6 +161,8 @@ export function layerDef(name: LayerName, ctx: BuildContext): LayerDef {
         file('usr/share/nginx/html/index.html', text(NGINX_INDEX)),
         file('usr/sbin/nginx', asset('nginx.sh'), 0o755),
       ]);
+    case 'nonewprivs':
+      return nonewprivsLayer(ctx);
     case 'agnhost':
       return staticLayer([
         file('agnhost', asset('agnhost.sh'), 0o755),

@@ -13,6 +13,7 @@ export const E2E_TAGS = {
   httpdNew: '2.4.39-4',
   nginx: '1.14-4',
   nginxNew: '1.15-4',
+  nonewprivs: '1.3',
   pause: '3.10',
 } as const;
 
@@ -22,7 +23,7 @@ export const MIRRORED_REGISTRIES = ['docker.io', 'registry.k8s.io'] as const;
 /** The sandbox (pause) image as a path on Skiff's registry; the CRI's sandbox_image is `<registry>/<this>`. */
 export const SANDBOX_IMAGE_PATH = `pause:${E2E_TAGS.pause}`;
 
-export type LayerName = 'busybox' | 'pause' | 'httpd' | 'nginx' | 'agnhost';
+export type LayerName = 'busybox' | 'pause' | 'httpd' | 'nginx' | 'agnhost' | 'nonewprivs';
 
 export interface ImageRecipe {
   name: string;
@@ -75,6 +76,13 @@ export const RECIPES: ImageRecipe[] = [
     layers: ['busybox', 'agnhost'],
     config: { Env: [DEFAULT_PATH], Entrypoint: ['/agnhost'], Cmd: ['pause'] },
     refs: e2e('agnhost', E2E_TAGS.agnhost, '2.52'),
+  },
+  {
+    // allowPrivilegeEscalation's test image: a setuid-root helper that prints its effective uid.
+    name: 'nonewprivs',
+    layers: ['nonewprivs'],
+    config: { Env: [DEFAULT_PATH], Entrypoint: ['/usr/local/bin/nnp'] },
+    refs: e2e('nonewprivs', E2E_TAGS.nonewprivs),
   },
 ];
 

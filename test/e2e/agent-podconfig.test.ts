@@ -111,4 +111,18 @@ describeRealRuntime('pod config seen from inside real containers', function () {
     await deletePod(skiff, 'default', 'bye');
     await waitForPodGone(skiff, 'default', 'bye');
   });
+
+  it('allowPrivilegeEscalation: a setuid-root helper run by uid 1000 becomes root only when escalation is allowed (no_new_privs)', async () => {
+    const nnp = (name: string, allow: boolean): Pod => ({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'registry.k8s.io/e2e-test-images/nonewprivs:1.3', securityContext: { runAsUser: 1000, allowPrivilegeEscalation: allow } }] },
+    });
+    await Promise.all([createPod(skiff, nnp('nnp-false', false)), createPod(skiff, nnp('nnp-true', true))]);
+    for (const [name, uid] of [['nnp-false', 1000], ['nnp-true', 0]] as const) {
+      await waitForPod(skiff, 'default', name, (p) => p.status?.phase === 'Succeeded');
+      const log = (await request(skiff, 'GET', `/api/v1/namespaces/default/pods/${name}/log`)).text;
+      expect(log, name).to.equal(`Effective uid: ${uid}\n`);
+      await deletePod(skiff, 'default', name);
+    }
+  });
 });

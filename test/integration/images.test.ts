@@ -112,8 +112,8 @@ describe('local images', function () {
   });
   after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
-  it('builds pause, busybox, httpd, nginx and agnhost, each manifest stored under its own digest', async () => {
-    expect(images.map((i) => i.name)).to.deep.equal(['pause', 'busybox', 'httpd', 'nginx', 'agnhost']);
+  it('builds pause, busybox, httpd, nginx, agnhost and nonewprivs, each manifest stored under its own digest', async () => {
+    expect(images.map((i) => i.name)).to.deep.equal(['pause', 'busybox', 'httpd', 'nginx', 'agnhost', 'nonewprivs']);
     const layout = layoutOf(dataDir);
     for (const i of images) {
       const bytes = await layout.readBlob(i.manifest.digest);
@@ -125,7 +125,7 @@ describe('local images', function () {
       for (const l of m.layers) expect(l.mediaType).to.equal(MediaType.layerGzip);
     }
     const index = JSON.parse(readFileSync(join(layout.dir, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations: Record<string, string> }[] };
-    expect(index.manifests.map((m) => m.annotations['org.opencontainers.image.ref.name'])).to.deep.equal(['pause', 'busybox', 'httpd', 'nginx', 'agnhost']);
+    expect(index.manifests.map((m) => m.annotations['org.opencontainers.image.ref.name'])).to.deep.equal(['pause', 'busybox', 'httpd', 'nginx', 'agnhost', 'nonewprivs']);
     expect(JSON.parse(readFileSync(join(layout.dir, 'oci-layout'), 'utf8'))).to.deep.equal({ imageLayoutVersion: '1.0.0' });
   });
 
@@ -184,6 +184,15 @@ describe('local images', function () {
     const config = JSON.parse((await layoutOf(dataDir).readBlob(image('agnhost').config.digest)).toString('utf8'));
     expect(config.config).to.deep.include({ Entrypoint: ['/agnhost'], Cmd: ['pause'] });
     expect(config.rootfs.diff_ids).to.have.length(2);
+  });
+
+  it('nonewprivs: one setuid-root helper as ENTRYPOINT that prints its effective uid', async function () {
+    if (!hasGcc) this.skip();
+    const files = await layerMembers(dataDir, image('nonewprivs').layers[0]?.digest as string);
+    expect([...files.keys()]).to.deep.equal(['usr/', 'usr/local/', 'usr/local/bin/', 'usr/local/bin/nnp']);
+    expect(files.get('usr/local/bin/nnp')).to.include({ type: 'file', mode: 0o4755, uid: 0 });
+    const config = JSON.parse((await layoutOf(dataDir).readBlob(image('nonewprivs').config.digest)).toString('utf8'));
+    expect(config.config.Entrypoint).to.deep.equal(['/usr/local/bin/nnp']);
   });
 
   it('httpd: serves the Apache docroot; pause: one /pause binary', async () => {
