@@ -556,6 +556,19 @@ export function livenessPodSpec(namespace: string, readinessProbe: V1Probe | und
   };
 }
 
+/** gRPCServerPodSpec: agnhost grpc-health-checking (gRPC on 5000, its HTTP control on 8080). */
+export function gRPCServerPodSpec(readinessProbe: V1Probe | undefined, livenessProbe: V1Probe | undefined, containerName: string): Pod {
+  return {
+    metadata: { name: `test-grpc-${uuid()}` },
+    spec: {
+      containers: [{
+        name: containerName, image: images.agnhost, command: ['/agnhost', 'grpc-health-checking'],
+        ports: [{ containerPort: 5000 }, { containerPort: 8080 }], livenessProbe, readinessProbe,
+      }],
+    },
+  };
+}
+
 /** testWebServerPodSpec: agnhost test-webserver on `port`. */
 export function testWebServerPodSpec(readinessProbe: V1Probe | undefined, livenessProbe: V1Probe | undefined, containerName: string, port: number): Pod {
   return {

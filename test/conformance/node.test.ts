@@ -5,13 +5,10 @@
 //
 // Cases of the area left out of IDS, with why (each runs by hand:
 // `tsx conformance/runner.ts --kubeconfig FILE --focus ND-..`):
-// - waiting on the test image:
-//   ND-48: the agnhost stand-in has no nettest subcommand (the server pod exits at once).
 // - too slow for this file: ND-49, ND-51, ND-52 (4-minute observation of no restart; ND-51 and
 //   ND-52 pass by hand, ND-49 needs a --timeout above 240 s),
 //   ND-56 (five liveness restarts with back-off, ~4 minutes), ND-78 (waits the 2-minute
 //   PodStartShortTimeout for the pod not to run).
-// - not implemented: ND-54 (needs a gRPC health server in the agnhost stand-in).
 
 import { expect } from 'chai';
 import type { Skiff } from '../../src/index.ts';
@@ -22,7 +19,7 @@ import { expectPassed, runEach } from './suite.ts';
 const IDS = [
   'ND-05', 'ND-06', 'ND-10', 'ND-12', 'ND-13', 'ND-14', 'ND-15', 'ND-16', 'ND-17', 'ND-18', 'ND-19',
   'ND-21', 'ND-22', 'ND-23', 'ND-24', 'ND-27', 'ND-28', 'ND-30', 'ND-31', 'ND-34', 'ND-40', 'ND-41', 'ND-43', 'ND-44',
-  'ND-45', 'ND-46', 'ND-53', 'ND-60', 'ND-64', 'ND-66', 'ND-67', 'ND-68', 'ND-70', 'ND-72', 'ND-73', 'ND-74', 'ND-75',
+  'ND-45', 'ND-46', 'ND-48', 'ND-53', 'ND-54', 'ND-60', 'ND-64', 'ND-66', 'ND-67', 'ND-68', 'ND-70', 'ND-72', 'ND-73', 'ND-74', 'ND-75',
   'ND-76', 'ND-77',
 ];
 const cases = await selectCases({ cases: IDS });

@@ -135,6 +135,65 @@ describe('agnhost stand-in (under the host busybox)', function () {
     }
   });
 
+  it('nettest counts what /write is posted per Source and shows it in /read as upstream\'s JSON state', async () => {
+    const port = await freePort();
+    const child = spawn(agnhost, ['nettest', `--port=${port}`], { env, stdio: 'ignore' });
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const post = (body: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request(`${base}/write`, { method: 'POST', agent: false, headers: { 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+          let b = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (b += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+      let first: { status: number; body: string } | undefined;
+      for (let i = 0; i < 50 && !first; i++) {
+        first = await get(`${base}/read`).catch(() => undefined);
+        if (!first) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(JSON.parse(first?.body ?? '')).to.deep.include({ Received: null, Errors: null });
+      const hostname = execFileSync('hostname', { encoding: 'utf8' }).trim();
+      const w = await post('{"Source": "prestop"}');
+      expect(w.status).to.equal(200);
+      expect(JSON.parse(w.body)).to.deep.equal({ Hostname: hostname });
+      await post('{"Source": "prestop"}');
+      await post('{"Source":"other"}');
+      await post('{}');
+      const state = JSON.parse((await get(`${base}/read`)).body) as { Hostname: string; Received: Record<string, number>; Errors: string[] };
+      expect(state.Hostname).to.equal(hostname);
+      expect(state.Received).to.deep.equal({ other: 1, prestop: 2 });
+      expect(state.Errors).to.deep.equal([`${hostname}: Got request with no source`]);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('grpc-health-checking stays up, accepting connections on --port and answering its HTTP control port', async () => {
+    const [grpcPort, httpPort] = [await freePort(), await freePort()];
+    const child = spawn(agnhost, ['grpc-health-checking', `--port=${grpcPort}`, `--http-port=${httpPort}`], { env, stdio: 'ignore' });
+    try {
+      let r: { status: number } | undefined;
+      for (let i = 0; i < 50 && !r; i++) {
+        r = await get(`http://127.0.0.1:${httpPort}/make-serving`).catch(() => undefined);
+        if (!r) await new Promise((res) => setTimeout(res, 100));
+      }
+      expect(r?.status).to.equal(200);
+      const connected = await new Promise<boolean>((resolve) => {
+        const s = net.connect(grpcPort, '127.0.0.1', () => { s.destroy(); resolve(true); });
+        s.on('error', () => resolve(false));
+      });
+      expect(connected).to.equal(true);
+      await new Promise((res) => setTimeout(res, 500));
+      expect(child.exitCode).to.equal(null);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('liveness: /healthz is ok at first', async function () {
     // liveness listens on upstream's fixed :8080
     const probe = net.createServer();

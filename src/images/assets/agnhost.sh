@@ -45,12 +45,17 @@ http_read_request() {
     HTTP/*) ;;
     *) printf 'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request'; exit 0 ;;
   esac
+  REQ_LENGTH=0
   while IFS= read -r line; do
     line=${line%"$CR"}
     [ -z "$line" ] && break
+    case "$line" in [Cc][Oo][Nn][Tt][Ee][Nn][Tt]-[Ll][Ee][Nn][Gg][Tt][Hh]:*) REQ_LENGTH=$(printf '%s' "${line#*:}" | tr -dc 0-9) ;; esac
   done
   http_set_target "$REQ_TARGET"
 }
+
+# The request body (Content-Length bytes of it).
+http_body() { [ "${REQ_LENGTH:-0}" -gt 0 ] && head -c "$REQ_LENGTH"; }
 
 http_set_target() {
   REQ_TARGET=$1
@@ -283,6 +288,61 @@ dial() {
   respond 200 "$body}"
 }
 
+# nettest: the state other pods write to (/write with {"Source": ...}) and read (/read), as
+# upstream's. Peers are not contacted (that needs the in-cluster API): /status says running.
+cmd_nettest() {
+  parse_flags "$@"
+  port=${F_port:-8080}
+  export NETTEST_DIR
+  NETTEST_DIR=$(mktemp -d)
+  : > "$NETTEST_DIR/received"
+  : > "$NETTEST_DIR/errors"
+  serve "$port" nettest
+  log "Serving on port $port"
+  run_servers
+}
+
+http_nettest() {
+  case "$REQ_PATH" in
+    /write)
+      src=$(http_body | sed -n 's/.*"Source"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p')
+      if [ -n "$src" ]; then printf '%s\n' "$src" >> "$NETTEST_DIR/received"
+      else printf '%s\n' "$(hostname): Got request with no source" >> "$NETTEST_DIR/errors"; fi
+      respond 200 "{\"Hostname\":$(json_str "$(hostname)")}$NL" ;;
+    /read)
+      received=$(sort "$NETTEST_DIR/received" | uniq -c | awk 'BEGIN { ORS = "" } { printf "%s\t\t\"%s\": %d", (NR > 1 ? ",\n" : ""), $2, $1 }')
+      [ -n "$received" ] && received="{$NL$received$NL	}" || received=null
+      errors=$(awk 'BEGIN { ORS = "" } { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "%s\t\t\"%s\"", (NR > 1 ? ",\n" : ""), $0 }' "$NETTEST_DIR/errors")
+      [ -n "$errors" ] && errors="[$NL$errors$NL	]" || errors=null
+      respond 200 "{$NL	\"Hostname\": $(json_str "$(hostname)"),$NL	\"Sent\": null,$NL	\"Received\": $received,$NL	\"Errors\": $errors,$NL	\"Log\": null,$NL	\"StillContactingPeers\": false$NL}" ;;
+    /status) respond 200 running ;;
+    /quit) respond 200 "" ; request_exit 0 ;;
+    *) respond 404 "404 page not found$NL" ;;
+  esac
+}
+
+# grpc-health-checking: listens on --port (gRPC) and --http-port (its control server). A shell
+# speaks no HTTP/2, so the gRPC port only accepts connections; probes at a port it does not
+# listen on fail as they would against the real one.
+cmd_grpc_health_checking() {
+  parse_flags "$@"
+  port=${F_port:-5000}
+  http_port=${F_http_port:-8080}
+  nc -ll -p "$port" -e true &
+  SERVER_PIDS="$SERVER_PIDS $!"
+  serve "$http_port" grpc_health
+  log "Serving on port $port (gRPC) and $http_port (HTTP)"
+  run_servers
+}
+
+http_grpc_health() {
+  case "$REQ_PATH" in
+    /make-serving) respond 200 "" ;;
+    /make-not-serving) respond 200 "" ;;
+    *) respond 404 "404 page not found$NL" ;;
+  esac
+}
+
 cmd_liveness() {
   export LIVENESS_STARTED
   LIVENESS_STARTED=$(date +%s)
@@ -512,9 +572,11 @@ Available Commands:
   dns-suffix          Prints the host's DNS suffix list
   entrypoint-tester   Prints the args it's passed and exits
   etc-hosts           Prints the host's /etc/hosts file
+  grpc-health-checking  Starts a gRPC health checking server
   liveness            Starts a server that is alive for 10 seconds
   mounttest           Creates files with given permissions and outputs FS type, owner, mode, permissions, contents of files
   netexec             Creates an HTTP server with various endpoints
+  nettest             Starts a tiny web server for checking networking connectivity
   pause               Pauses the execution
   porter              Serves requested data on ports specified in ENV variables
   serve-hostname      Serves the hostname
@@ -536,6 +598,8 @@ case "$cmd" in
   __udp) kind=$1; shift; "udp_$kind" "$@" ;;
   pause) cmd_pause ;;
   netexec) cmd_netexec "$@" ;;
+  nettest) cmd_nettest "$@" ;;
+  grpc-health-checking) cmd_grpc_health_checking "$@" ;;
   liveness) cmd_liveness ;;
   serve-hostname) cmd_serve_hostname "$@" ;;
   test-webserver) cmd_test_webserver "$@" ;;
