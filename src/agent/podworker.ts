@@ -23,7 +23,7 @@ import { expandCommandAndArgs, makeEnvironmentVariables } from './env.ts';
 import { hostsFileContent, podDNSConfig, sandboxHostname } from './kuberuntime/dns.ts';
 import { podObjectsFor, type PodObjects } from './kuberuntime/objects.ts';
 import { linuxContainerResources, namespacesForPod } from './kuberuntime/resources.ts';
-import { containerSecurityContext, sandboxSecurityContext, verifyRunAsNonRoot } from './kuberuntime/security.ts';
+import { containerSecurityContext, needsImageUser, sandboxSecurityContext, verifyRunAsNonRoot } from './kuberuntime/security.ts';
 import { readContainerLogTail, readTerminationMessageFile } from './kuberuntime/termination.ts';
 import { killContainer, runPostStartHook, terminationGracePeriod, type HookContext } from './lifecycle.ts';
 import { generatePodStatus, terminatedState, type ContainerView } from './podstatus.ts';
@@ -800,7 +800,9 @@ export class PodWorker {
   private async containerConfig(rec: ContainerRecord, imageRef: string): Promise<ContainerConfig> {
     const { metadata: m, spec } = this.pod;
     const c = rec.spec;
-    verifyRunAsNonRoot(this.pod, c);
+    // The image's own user counts only when runAsNonRoot is not settled by runAsUser (getImageUser).
+    const image = needsImageUser(this.pod, c) ? await this.deps.runtime.imageStatus({ image: imageRef }) : undefined;
+    verifyRunAsNonRoot(this.pod, c, image && { uid: image.uid, username: image.username });
     const securityContext = containerSecurityContext(this.pod, c, this.namespacesFor(rec));
     const env = await makeEnvironmentVariables(this.pod, c, {
       objects: this.objects,

@@ -269,6 +269,11 @@ describe('node agent: from pod spec to container config (simulated runtime, real
       const w = await podWhere('rootish', 'CreateContainerConfigError', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
       expect(w.status?.containerStatuses?.[0].state?.waiting?.message).to.equal(`container's runAsUser breaks non-root policy (pod: "rootish_${NS}(${p.metadata.uid})", container: app)`);
       await client.delete(pods, NS, 'rootish', { gracePeriodSeconds: 0 });
+      // No runAsUser: the image's user decides, and one that names none runs as root.
+      const q = await createPod('image-root', { securityContext: { runAsNonRoot: true }, containers: [{ name: 'app', image: 'busybox:1.35' }] });
+      const wq = await podWhere('image-root', 'CreateContainerConfigError', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
+      expect(wq.status?.containerStatuses?.[0].state?.waiting?.message).to.equal(`container has runAsNonRoot and image will run as root (pod: "image-root_${NS}(${q.metadata.uid})", container: app)`);
+      await client.delete(pods, NS, 'image-root', { gracePeriodSeconds: 0 });
     });
 
     it('gives a hostNetwork pod the node network, no hostname, and the host resolver', async () => {

@@ -12,7 +12,7 @@ import { containerResourceValue, expand, expandSubPathExpr, formatMap, mappingFo
 import { hostsFileContent, parseResolvConf, podDNSConfig, sandboxHostname } from '../../src/agent/kuberuntime/dns.ts';
 import { containerOOMScoreAdjust, linuxContainerResources, milliCPUToShares, namespacesForPod, podQOS } from '../../src/agent/kuberuntime/resources.ts';
 import { tailCRILog } from '../../src/agent/kuberuntime/termination.ts';
-import { containerSecurityContext, DEFAULT_MASKED_PATHS, sandboxSecurityContext, verifyRunAsNonRoot } from '../../src/agent/kuberuntime/security.ts';
+import { containerSecurityContext, DEFAULT_MASKED_PATHS, needsImageUser, sandboxSecurityContext, verifyRunAsNonRoot } from '../../src/agent/kuberuntime/security.ts';
 import { NamespaceMode } from '../../src/agent/runtime/types.ts';
 import type { Pod } from '../../src/agent/types.ts';
 import { writeAtomically, type Payload } from '../../src/agent/volumes/atomicwriter.ts';
@@ -149,6 +149,18 @@ describe('agent pod config: security context', () => {
     const p = pod({ securityContext: { runAsNonRoot: true }, containers: [{ name: 'c', securityContext: { runAsUser: 0 } }] });
     expect(() => verifyRunAsNonRoot(p, p.spec!.containers[0])).to.throw('container\'s runAsUser breaks non-root policy (pod: "web-0_prod(u-1)", container: c)');
     expect(() => verifyRunAsNonRoot(pod({ securityContext: { runAsNonRoot: true, runAsUser: 5 } }), { name: 'c' })).to.not.throw();
+  });
+  it('without runAsUser, checks runAsNonRoot against the image\'s user: none or 0 is root, a name cannot be verified', () => {
+    const p = pod({ securityContext: { runAsNonRoot: true } });
+    const c = { name: 'c' };
+    expect(needsImageUser(p, c)).to.equal(true);
+    expect(needsImageUser(pod({ securityContext: { runAsNonRoot: true, runAsUser: 7 } }), c)).to.equal(false);
+    expect(needsImageUser(pod({}), c)).to.equal(false);
+    expect(() => verifyRunAsNonRoot(p, c, {})).to.throw('container has runAsNonRoot and image will run as root (pod: "web-0_prod(u-1)", container: c)');
+    expect(() => verifyRunAsNonRoot(p, c, { uid: 0 })).to.throw('image will run as root');
+    expect(() => verifyRunAsNonRoot(p, c, { username: 'www' })).to.throw('container has runAsNonRoot and image has non-numeric user (www), cannot verify user is non-root (pod: "web-0_prod(u-1)", container: c)');
+    expect(() => verifyRunAsNonRoot(p, c, { uid: 1000 })).to.not.throw();
+    expect(() => verifyRunAsNonRoot(pod({}), c, {})).to.not.throw();
   });
 });
 

@@ -54,7 +54,7 @@ export interface WireContainerStatus {
   annotations: StringMap; mounts: WireMount[]; log_path: string;
 }
 
-export interface WireImage { id: string; repo_tags: string[]; repo_digests: string[]; size: Long; spec: WireImageSpec | null; pinned: boolean }
+export interface WireImage { id: string; repo_tags: string[]; repo_digests: string[]; size: Long; uid?: { value: Long } | null; username?: string; spec: WireImageSpec | null; pinned: boolean }
 
 /** int64 nanoseconds (a decimal string) as a number: exact to well under a microsecond today. */
 const num = (v: Long | number | undefined): number => Number(v ?? 0);
@@ -107,5 +107,8 @@ export function containerStatusOf(c: WireContainerStatus): ContainerStatus {
 }
 
 export function imageOf(i: WireImage): Image {
-  return { id: i.id, repoTags: [...i.repo_tags], repoDigests: [...i.repo_digests], size: num(i.size), spec: i.spec ? imageSpecOf(i.spec) : undefined, pinned: i.pinned };
+  const image: Image = { id: i.id, repoTags: [...i.repo_tags], repoDigests: [...i.repo_digests], size: num(i.size), spec: i.spec ? imageSpecOf(i.spec) : undefined, pinned: i.pinned };
+  if (i.uid) image.uid = num(i.uid.value);
+  else if (i.username) image.username = i.username;
+  return image;
 }

@@ -103,8 +103,26 @@ export function sandboxSecurityContext(pod: Pod, namespaceOptions: NamespaceOpti
  * runAsUser is 0 is refused (CreateContainerConfigError). Without a runAsUser upstream asks
  * the image's user, which the runtime interface here does not report.
  */
-export function verifyRunAsNonRoot(pod: Pod, container: IContainer): void {
+export function verifyRunAsNonRoot(pod: Pod, container: IContainer, imageUser?: ImageUser): void {
   const sc = effectiveSecurityContext(pod, container);
   if (!sc.runAsNonRoot) return;
-  if (sc.runAsUser === 0) throw new Error(`container's runAsUser breaks non-root policy (pod: "${podDescription(pod)}", container: ${container.name})`);
+  if (sc.runAsUser !== undefined) {
+    if (sc.runAsUser === 0) throw new Error(`container's runAsUser breaks non-root policy (pod: "${podDescription(pod)}", container: ${container.name})`);
+    return;
+  }
+  if (!imageUser) return;
+  // Only a numeric user can be verified; an image that names none runs as root (getImageUser).
+  if (imageUser.uid === undefined && imageUser.username) {
+    throw new Error(`container has runAsNonRoot and image has non-numeric user (${imageUser.username}), cannot verify user is non-root (pod: "${podDescription(pod)}", container: ${container.name})`);
+  }
+  if ((imageUser.uid ?? 0) === 0) throw new Error(`container has runAsNonRoot and image will run as root (pod: "${podDescription(pod)}", container: ${container.name})`);
+}
+
+/** The user an image's config runs as (CRI ImageStatus uid or username). */
+export interface ImageUser { uid?: number; username?: string }
+
+/** Whether verifyRunAsNonRoot needs the image's user: runAsNonRoot without a runAsUser. */
+export function needsImageUser(pod: Pod, container: IContainer): boolean {
+  const sc = effectiveSecurityContext(pod, container);
+  return sc.runAsNonRoot === true && sc.runAsUser === undefined;
 }

@@ -178,6 +178,10 @@ export interface Image {
   repoTags: string[];
   repoDigests: string[];
   size: number;
+  /** The image config's user, when numeric ... */
+  uid?: number;
+  /** ... else its name (neither: the image runs as root). */
+  username?: string;
   spec?: ImageSpec;
   pinned?: boolean;
 }
