@@ -29,6 +29,7 @@ import { StatusManager } from './statusmanager.ts';
 import { startAgentServer, type AgentServer } from './server/index.ts';
 import { isTerminalPhase, podKey, type Node, type Pod, type ResourceList } from './types.ts';
 import { createPodObjects, type PodObjects } from './kuberuntime/objects.ts';
+import { ContainerLogManager, type ContainerLogPolicy, type LogRuntime } from './logs/manager.ts';
 import type { INodeStatus } from 'kubernetes-models/v1';
 
 const nodes = resource('nodes');
@@ -83,6 +84,8 @@ export interface NodeAgentOptions {
   sandboxImage?: string;
   /** Image garbage collection by disk thresholds on a real runtime (kubelet defaults), or false for none. */
   imageGC?: (Partial<ImageGCPolicy> & { periodMs?: number }) | false;
+  /** Container log rotation (10Mi, 5 files, looked at every 10 s by default); false: none. Real runtimes only. */
+  containerLogs?: (Partial<ContainerLogPolicy> & { periodMs?: number }) | false;
   logLevel?: Level;
   logger?: Logger;
 }
@@ -117,6 +120,7 @@ export class NodeAgent {
   private stopped = false;
   private server: AgentServer | undefined;
   private imageGC: ImageGCManager | undefined;
+  private containerLogs: ContainerLogManager | undefined;
   private housekeeping: Promise<void> | undefined;
   /** Terminal pods whose cgroup is gone already. */
   private readonly cgroupsRemoved = new Set<string>();
@@ -199,6 +203,12 @@ export class NodeAgent {
       });
       this.imageGC.start(periodMs);
     }
+    const runtime = this.runtime;
+    if (!this.simulated && this.options.containerLogs !== false && runtime.reopenContainerLog) {
+      const { periodMs, ...policy } = this.options.containerLogs ?? {};
+      this.containerLogs = new ContainerLogManager({ runtime: runtime as LogRuntime, policy, log: this.log.child('logs') });
+      this.containerLogs.start(periodMs);
+    }
     // Pods already bound are admitted oldest first, as the kubelet does on start.
     const initial = [...(this.buffered?.values() ?? [])].sort((a, b) => { const x = a.metadata.creationTimestamp ?? '', y = b.metadata.creationTimestamp ?? ''; return x < y ? -1 : x > y ? 1 : 0; });
     this.buffered = undefined;
@@ -219,6 +229,7 @@ export class NodeAgent {
     this.stopped = true;
     clearTimeout(this.tickTimer);
     await this.imageGC?.stop();
+    await this.containerLogs?.stop();
     await this.informer?.stop();
     this.unsubscribe?.();
     for (const w of this.workers.values()) w.stop();
