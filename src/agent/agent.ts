@@ -27,7 +27,7 @@ import { removeRuntimePods } from './runtimepod.ts';
 import { removeOrphanedPodDirs } from './volumes/manager.ts';
 import { StatusManager } from './statusmanager.ts';
 import { startAgentServer, type AgentServer } from './server/index.ts';
-import { isTerminalPhase, podKey, type Node, type Pod, type ResourceList } from './types.ts';
+import { isTerminalPhase, podDescription, podKey, type Node, type Pod, type ResourceList } from './types.ts';
 import { createPodObjects, type PodObjects } from './kuberuntime/objects.ts';
 import { ContainerLogManager, type ContainerLogPolicy, type LogRuntime } from './logs/manager.ts';
 import type { INodeStatus } from 'kubernetes-models/v1';
@@ -84,6 +84,8 @@ export interface NodeAgentOptions {
   sandboxImage?: string;
   /** Image garbage collection by disk thresholds on a real runtime (kubelet defaults), or false for none. */
   imageGC?: (Partial<ImageGCPolicy> & { periodMs?: number }) | false;
+  /** How often pods' local storage is checked against emptyDir size limits (default 10 s, the eviction manager's period). */
+  evictionMonitoringPeriodMs?: number;
   /** Container log rotation (10Mi, 5 files, looked at every 10 s by default); false: none. Real runtimes only. */
   containerLogs?: (Partial<ContainerLogPolicy> & { periodMs?: number }) | false;
   logLevel?: Level;
@@ -91,6 +93,9 @@ export interface NodeAgentOptions {
 }
 
 const jitter = (ms: number, factor = 0.04): number => ms * (1 + Math.random() * factor);
+
+/** How often the eviction manager looks at pods' local storage (its monitoring interval, 10 s). */
+const EVICTION_MONITORING_PERIOD_MS = 10_000;
 
 export class NodeAgent {
   readonly nodeName: string;
@@ -121,6 +126,8 @@ export class NodeAgent {
   private server: AgentServer | undefined;
   private imageGC: ImageGCManager | undefined;
   private containerLogs: ContainerLogManager | undefined;
+  private evictionTimer: NodeJS.Timeout | undefined;
+  private evicting: Promise<void> | undefined;
   private housekeeping: Promise<void> | undefined;
   /** Terminal pods whose cgroup is gone already. */
   private readonly cgroupsRemoved = new Set<string>();
@@ -209,6 +216,11 @@ export class NodeAgent {
       this.containerLogs = new ContainerLogManager({ runtime: runtime as LogRuntime, policy, log: this.log.child('logs') });
       this.containerLogs.start(periodMs);
     }
+    // The eviction manager's local storage check (emptyDir sizeLimit); pods' disks exist only with a root dir.
+    if (!this.simulated && this.options.rootDir) {
+      this.evictionTimer = setInterval(() => void this.synchronizeEviction(), this.options.evictionMonitoringPeriodMs ?? EVICTION_MONITORING_PERIOD_MS);
+      this.evictionTimer.unref();
+    }
     // Pods already bound are admitted oldest first, as the kubelet does on start.
     const initial = [...(this.buffered?.values() ?? [])].sort((a, b) => { const x = a.metadata.creationTimestamp ?? '', y = b.metadata.creationTimestamp ?? ''; return x < y ? -1 : x > y ? 1 : 0; });
     this.buffered = undefined;
@@ -230,6 +242,8 @@ export class NodeAgent {
     clearTimeout(this.tickTimer);
     await this.imageGC?.stop();
     await this.containerLogs?.stop();
+    clearInterval(this.evictionTimer);
+    await this.evicting;
     await this.informer?.stop();
     this.unsubscribe?.();
     for (const w of this.workers.values()) w.stop();
@@ -374,6 +388,16 @@ export class NodeAgent {
   }
 
   // --- Pods ----------------------------------------------------------------------------------
+
+  /** One pass of local storage eviction: pods whose disk emptyDir outgrew its sizeLimit are evicted. */
+  private synchronizeEviction(): Promise<void> {
+    this.evicting ??= (async () => {
+      for (const w of [...this.workers.values()]) {
+        await w.checkLocalStorage().catch((e: unknown) => this.log.warn('local storage check failed', { pod: podDescription(w.pod), error: (e as Error).message }));
+      }
+    })().finally(() => { this.evicting = undefined; });
+    return this.evicting;
+  }
 
   private workerDeps(): PodWorkerDeps {
     // Typed with rootDir as well, so that it passes through whether or not the pod worker declares it.

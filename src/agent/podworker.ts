@@ -26,7 +26,7 @@ import { linuxContainerResources, namespacesForPod } from './kuberuntime/resourc
 import { containerSecurityContext, needsImageUser, sandboxSecurityContext, verifyRunAsNonRoot } from './kuberuntime/security.ts';
 import { readContainerLogTail, readTerminationMessageFile } from './kuberuntime/termination.ts';
 import { killContainer, runPostStartHook, terminationGracePeriod, type HookContext } from './lifecycle.ts';
-import { generatePodStatus, terminatedState, type ContainerView } from './podstatus.ts';
+import { generatePodStatus, terminatedState, type ContainerView, type PodView } from './podstatus.ts';
 import { proberFor, type PodProbes, type ProberManager } from './prober/manager.ts';
 import {
   ContainerTypeLabel, KubernetesContainerNameLabel, KubernetesPodNameLabel, KubernetesPodNamespaceLabel, KubernetesPodUIDLabel, NamespaceMode,
@@ -35,7 +35,7 @@ import {
 import type { StatusManager } from './statusmanager.ts';
 import { isTerminalPhase, podDescription, type Container, type Pod, type PodStatus, type ResourceList } from './types.ts';
 import { getPodStatus, removeRuntimePods, restartCountOf } from './runtimepod.ts';
-import { PodVolumes } from './volumes/manager.ts';
+import { diskUsage, PodVolumes } from './volumes/manager.ts';
 import { podCgroupParent } from './podcgroups.ts';
 
 const pods = resource('pods');
@@ -176,6 +176,8 @@ export class PodWorker {
   private adoptionChecked = false;
   /** Stops the watches on the ConfigMaps and Secrets the pod's volumes show. */
   private unwatchObjects: (() => void) | undefined;
+  /** Why the agent ends the pod while it runs (active deadline, eviction): it is killed and fails with this. */
+  private failure: { reason: string; message: string; graceSeconds?: number; disruption: boolean } | undefined;
 
   constructor(pod: Pod, private readonly deps: PodWorkerDeps) {
     this.pod = pod;
@@ -270,6 +272,39 @@ export class PodWorker {
     else if (readinessGateStatuses(was) !== readinessGateStatuses(pod)) this.kick();
     // pods/ephemeralcontainers added a debugger: start it.
     if (this.addEphemeralContainers()) this.kick();
+    // activeDeadlineSeconds may be shortened on a running pod.
+    if (was.spec?.activeDeadlineSeconds !== pod.spec?.activeDeadlineSeconds) this.kick();
+  }
+
+  /**
+   * Ends the running pod for good (the kubelet's killPodNow with a status): its containers are
+   * killed within graceSeconds (default the pod's grace period) and it fails with reason and
+   * message; disruption adds the DisruptionTarget condition an eviction carries.
+   */
+  fail(reason: string, message: string, opts: { graceSeconds?: number; disruption?: boolean } = {}): void {
+    if (this.terminal || this.failure || this.pod.metadata.deletionTimestamp) return;
+    this.failure = { reason, message, graceSeconds: opts.graceSeconds, disruption: opts.disruption ?? false };
+    this.kick();
+  }
+
+  /** The eviction manager's local storage check: a disk emptyDir beyond its sizeLimit evicts the pod. True when it did. */
+  async checkLocalStorage(): Promise<boolean> {
+    if (!this.volumes || this.terminal || this.failure || !this.everStarted || this.pod.metadata.deletionTimestamp) return false;
+    for (const v of this.volumes.emptyDirLimits(this.pod)) {
+      if ((await diskUsage(v.path)) <= v.limitBytes) continue;
+      const message = `Usage of EmptyDir volume "${v.name}" exceeds the limit "${v.limit}". `;
+      this.event(undefined, 'Warning', 'Evicted', message);
+      this.fail('Evicted', message, { graceSeconds: 0, disruption: true });
+      return true;
+    }
+    return false;
+  }
+
+  /** When the pod's activeDeadlineSeconds runs out, counted from its start on this node. */
+  private activeDeadline(): number | undefined {
+    const seconds = this.pod.spec?.activeDeadlineSeconds;
+    const start = this.startTime ? Date.parse(this.startTime) : NaN;
+    return seconds === undefined || Number.isNaN(start) ? undefined : start + seconds * 1000;
   }
 
   admit(): void {
@@ -391,8 +426,16 @@ export class PodWorker {
     this.everStarted = true;
     this.probes ??= this.prober.addPod(this.pod, { hostIP: this.deps.hostIP, event: this.hookContext().event, onChange: () => this.probeResultChanged() });
     this.startTime ??= this.pod.status?.startTime ?? timestamp(Date.now());
+    const deadline = this.activeDeadline();
+    if (deadline !== undefined && Date.now() >= deadline && !this.failure) {
+      const message = 'Pod was active on the node longer than the specified deadline';
+      this.event(undefined, 'Normal', 'DeadlineExceeded', message);
+      this.failure = { reason: 'DeadlineExceeded', message, disruption: false };
+    }
+    if (this.failure) return this.killForFailure();
     if ((await this.mountVolumes()) && (await this.ensureSandbox())) await this.converge();
     await this.publish(false);
+    if (deadline !== undefined && !this.terminal) this.wake(deadline);
     // ConfigMap, Secret and downward API volumes are rewritten when what they show changes.
     if (this.volumes?.followsObjects && !this.terminal) this.wake(this.volumesRefreshAt);
   }
@@ -937,7 +980,24 @@ export class PodWorker {
   // --- Status and termination --------------------------------------------------------------
 
   private async publish(terminating: boolean): Promise<void> {
-    const view = {
+    const view = this.statusView(terminating);
+    const now = timestamp(Date.now());
+    let status = generatePodStatus(view, now);
+    const done = isTerminalPhase(status.phase);
+    // A finished pod's sandbox goes away with this very status, so say so in it.
+    if (done && view.sandboxReady) status = generatePodStatus({ ...view, sandboxReady: false }, now);
+    this.lastStatus = status;
+    this.probes?.update(this.pod, status);
+    this.deps.statusManager.setPodStatus(this.pod, status);
+    if (done && !terminating) {
+      this.markTerminal();
+      await this.releaseSandbox();
+    }
+  }
+
+  /** What generatePodStatus is given about this pod now. */
+  private statusView(terminating: boolean): PodView {
+    return {
       pod: this.pod,
       hostIP: this.deps.hostIP,
       podIP: this.podIP,
@@ -951,18 +1011,34 @@ export class PodWorker {
       previous: this.lastStatus ?? this.pod.status,
       probes: this.probes,
     };
+  }
+
+  /**
+   * The pod fails while it runs (active deadline, eviction): every container is killed, then
+   * the final status says Failed with the failure's reason and message, and the sandbox goes.
+   */
+  private async killForFailure(): Promise<void> {
+    const f = this.failure!;
+    this.probes?.stopLivenessAndStartup();
+    const grace = Math.max(MIN_GRACE_SECONDS, f.graceSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30);
+    const ctx = this.hookContext();
+    const running = this.containers.filter((rec) => rec.runtime?.state === 'CONTAINER_RUNNING' || rec.runtime?.state === 'CONTAINER_CREATED');
+    await Promise.all(running.map((rec) => killContainer(ctx, rec.spec, rec.runtime!.id, grace)));
+    await this.refresh();
+    for (const rec of this.containers) if (rec.runtime && rec.waiting) rec.waiting = undefined;
     const now = timestamp(Date.now());
-    let status = generatePodStatus(view, now);
-    const done = isTerminalPhase(status.phase);
-    // A finished pod's sandbox goes away with this very status, so say so in it.
-    if (done && view.sandboxReady) status = generatePodStatus({ ...view, sandboxReady: false }, now);
-    this.lastStatus = status;
-    this.probes?.update(this.pod, status);
-    this.deps.statusManager.setPodStatus(this.pod, status);
-    if (done && !terminating) {
-      this.markTerminal();
-      await this.releaseSandbox();
+    const status = generatePodStatus({ ...this.statusView(true), sandboxReady: false }, now);
+    status.phase = 'Failed';
+    status.reason = f.reason;
+    status.message = f.message;
+    if (f.disruption) {
+      status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'),
+        { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message: f.message, lastTransitionTime: now }];
     }
+    this.lastStatus = status;
+    this.deps.statusManager.setPodStatus(this.pod, status);
+    this.markTerminal();
+    await this.releaseSandbox();
   }
 
   /** Deletion: stop the containers within the grace period, write the final status, then delete the pod for good. */

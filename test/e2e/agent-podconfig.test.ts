@@ -125,4 +125,24 @@ describeRealRuntime('pod config seen from inside real containers', function () {
       await deletePod(skiff, 'default', name);
     }
   });
+
+  it('evicts a pod whose disk emptyDir outgrows its sizeLimit (Failed, Evicted, DisruptionTarget), leaving others be', async () => {
+    const writer = (name: string, megabytes: number): Pod => ({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+      spec: {
+        terminationGracePeriodSeconds: 2,
+        volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '1Mi' } }],
+        containers: [{ name: 'main', image: BUSYBOX, command: ['sh', '-c', `dd if=/dev/zero of=/scratch/fill bs=1M count=${megabytes}; ${SLEEP_FOREVER[2]}`], volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }],
+      },
+    });
+    await Promise.all([createPod(skiff, writer('hog', 3)), createPod(skiff, writer('modest', 0))]);
+    const evicted = await waitForPod(skiff, 'default', 'hog', (p) => p.status?.phase === 'Failed', 60_000);
+    const message = 'Usage of EmptyDir volume "scratch" exceeds the limit "1Mi". ';
+    expect(evicted.status).to.include({ reason: 'Evicted', message });
+    expect(evicted.status?.conditions?.find((c) => c.type === 'DisruptionTarget')).to.include({ status: 'True', reason: 'TerminationByKubelet', message });
+    expect(evicted.status?.containerStatuses?.[0].state?.terminated).to.not.equal(undefined);
+    const modest = await waitForPod(skiff, 'default', 'modest', isRunning);
+    expect(modest.status?.phase).to.equal('Running');
+    for (const name of ['hog', 'modest']) await deletePod(skiff, 'default', name);
+  });
 });

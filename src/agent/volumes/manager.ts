@@ -113,6 +113,19 @@ export class PodVolumes {
     return errors;
   }
 
+  /** The pod's disk-backed emptyDir volumes that set a sizeLimit, where they are, and the limit. */
+  emptyDirLimits(pod: Pod): { name: string; path: string; limit: string; limitBytes: number }[] {
+    const out: { name: string; path: string; limit: string; limitBytes: number }[] = [];
+    for (const v of pod.spec?.volumes ?? []) {
+      const limit = v.emptyDir?.sizeLimit;
+      // A Memory emptyDir is a tmpfs of at most its limit: it cannot outgrow it.
+      if (limit === undefined || v.emptyDir?.medium === 'Memory' || !this.mounted.has(v.name)) continue;
+      const bytes = quantityValue(limit);
+      if (bytes !== undefined) out.push({ name: v.name, path: this.pluginDir('emptyDir', v.name), limit: String(limit), limitBytes: bytes });
+    }
+    return out;
+  }
+
   private pluginDir(plugin: keyof typeof PLUGIN_DIRS, name: string): string {
     return join(this.dir, 'volumes', PLUGIN_DIRS[plugin], name);
   }
@@ -414,4 +427,18 @@ export async function removeOrphanedPodDirs(rootDir: string, active: ReadonlySet
     if (!active.has(uid)) await rm(join(logsDir, name), { recursive: true, force: true });
   }
   return removed;
+}
+
+/** Bytes of disk a directory tree takes (allocated blocks, as du counts them; links are not followed). */
+export async function diskUsage(path: string): Promise<number> {
+  let total = 0;
+  const walk = async (p: string): Promise<void> => {
+    const st = await lstat(p).catch(() => undefined);
+    if (!st) return;
+    total += st.blocks * 512;
+    if (!st.isDirectory()) return;
+    for (const e of await readdir(p).catch(() => [] as string[])) await walk(join(p, e));
+  };
+  await walk(path);
+  return total;
 }
