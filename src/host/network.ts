@@ -1,5 +1,6 @@
 // The node's pod network (../shared/docs/runtime-recipe.md §5): a CNI config for containerd's
-// CRI plugin (bridge + host-local IPAM over the node's pod CIDR + portmap + loopback) and the
+// CRI plugin (bridge + host-local IPAM over the node's pod CIDR + portmap; containerd brings
+// up each sandbox's loopback itself, so a loopback plugin in the list would only run twice) and the
 // host routing policy that keeps every pod packet on this machine:
 //   - the pod supernet and the service CIDR are blackholed (each instance adds its own
 //     blackhole at its own metric, so one instance leaving never lifts another's);
@@ -69,7 +70,6 @@ export function cniConfList(bridge: string, podCIDR: string, gateway: string, ip
         ipam: { type: 'host-local', dataDir: ipamDir, ranges: [[{ subnet: podCIDR, gateway }]], routes: [{ dst: '0.0.0.0/0' }] },
       },
       { type: 'portmap', capabilities: { portMappings: true } },
-      { type: 'loopback' },
     ],
   };
 }
