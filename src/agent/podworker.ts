@@ -1014,17 +1014,30 @@ export class PodWorker {
   }
 
   /**
+   * Stops every container that runs (or was created) within the grace period, all at once as
+   * the kubelet does (each runs its preStop hook within it), then reads their ends back.
+   */
+  private async killContainers(graceSeconds: number): Promise<void> {
+    this.probes?.stopLivenessAndStartup();
+    const grace = Math.max(MIN_GRACE_SECONDS, graceSeconds);
+    const ctx = this.hookContext();
+    const stopping = this.containers.filter((rec) => rec.runtime?.state === 'CONTAINER_RUNNING' || rec.runtime?.state === 'CONTAINER_CREATED');
+    this.stoppingContainers = true;
+    try {
+      await Promise.all(stopping.map((rec) => killContainer(ctx, rec.spec, rec.runtime!.id, grace)));
+    } finally {
+      this.stoppingContainers = false;
+    }
+    await this.refresh();
+  }
+
+  /**
    * The pod fails while it runs (active deadline, eviction): every container is killed, then
    * the final status says Failed with the failure's reason and message, and the sandbox goes.
    */
   private async killForFailure(): Promise<void> {
     const f = this.failure!;
-    this.probes?.stopLivenessAndStartup();
-    const grace = Math.max(MIN_GRACE_SECONDS, f.graceSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30);
-    const ctx = this.hookContext();
-    const running = this.containers.filter((rec) => rec.runtime?.state === 'CONTAINER_RUNNING' || rec.runtime?.state === 'CONTAINER_CREATED');
-    await Promise.all(running.map((rec) => killContainer(ctx, rec.spec, rec.runtime!.id, grace)));
-    await this.refresh();
+    await this.killContainers(f.graceSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30);
     for (const rec of this.containers) if (rec.runtime && rec.waiting) rec.waiting = undefined;
     const now = timestamp(Date.now());
     const status = generatePodStatus({ ...this.statusView(true), sandboxReady: false }, now);
@@ -1044,18 +1057,7 @@ export class PodWorker {
   /** Deletion: stop the containers within the grace period, write the final status, then delete the pod for good. */
   private async terminate(): Promise<void> {
     const m = this.pod.metadata;
-    this.probes?.stopLivenessAndStartup();
-    const grace = Math.max(MIN_GRACE_SECONDS, m.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30);
-    // All at once, as the kubelet does: each runs its preStop hook within the grace period.
-    const ctx = this.hookContext();
-    const stopping = this.containers.filter((rec) => rec.runtime?.state === 'CONTAINER_RUNNING' || rec.runtime?.state === 'CONTAINER_CREATED');
-    this.stoppingContainers = true;
-    try {
-      await Promise.all(stopping.map((rec) => killContainer(ctx, rec.spec, rec.runtime!.id, grace)));
-    } finally {
-      this.stoppingContainers = false;
-    }
-    await this.refresh();
+    await this.killContainers(m.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30);
     if (this.everStarted && !this.terminal) {
       for (const rec of this.containers) if (rec.waiting?.reason === 'CrashLoopBackOff' && rec.runtime) rec.waiting = undefined;
       await this.publish(true);

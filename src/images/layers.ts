@@ -117,25 +117,23 @@ function busyboxLayer(ctx: BuildContext): LayerDef {
   };
 }
 
-function pauseLayer(ctx: BuildContext): LayerDef {
-  const p = ctx.pause;
-  if (p.kind === 'static') {
-    return { inputs: { kind: 'static', source: p.source }, entries: async () => [file('pause', await readFile(p.binary), 0o755)] };
-  }
-  const script = asset('pause.sh');
-  return { inputs: { kind: 'script', script: sha256(script) }, entries: async () => [file('pause', script, 0o755)] };
+/**
+ * One program at path: the static binary compiled from a C asset, else (no compiler) its shell
+ * script stand-in, which needs the busybox layer beneath it (build.ts layersOf).
+ */
+function programLayer(compiled: CompiledProgram | undefined, path: string, mode: number, script: Buffer): LayerDef {
+  if (compiled) return { inputs: { kind: 'static', source: compiled.source }, entries: async () => [file(path, await readFile(compiled.binary), mode)] };
+  return { inputs: { kind: 'script', script: sha256(script) }, entries: async () => [file(path, script, 0o755)] };
 }
 
+const pauseLayer = (ctx: BuildContext): LayerDef => programLayer(ctx.pause.kind === 'static' ? ctx.pause : undefined, 'pause', 0o755, asset('pause.sh'));
+
 /**
- * /usr/local/bin/nnp, setuid root: the compiled helper, else (no compiler) a shell script that
- * reports the same line but proves nothing (the kernel ignores setuid on scripts).
+ * /usr/local/bin/nnp, setuid root. Its script stand-in reports the same line but proves
+ * nothing: the kernel ignores setuid on scripts.
  */
-function nonewprivsLayer(ctx: BuildContext): LayerDef {
-  const p = ctx.nonewprivs;
-  if (p) return { inputs: { kind: 'static', source: p.source }, entries: async () => [file('usr/local/bin/nnp', await readFile(p.binary), 0o4755)] };
-  const script = text('#!/bin/sh\necho "Effective uid: $(id -u)"\n');
-  return { inputs: { kind: 'script', script: sha256(script) }, entries: async () => [file('usr/local/bin/nnp', script, 0o755)] };
-}
+const nonewprivsLayer = (ctx: BuildContext): LayerDef =>
+  programLayer(ctx.nonewprivs, 'usr/local/bin/nnp', 0o4755, text('#!/bin/sh\necho "Effective uid: $(id -u)"\n'));
 
 function staticLayer(entries: TarEntry[]): LayerDef {
   return { inputs: describe(entries), entries: async () => entries };
