@@ -29,6 +29,7 @@ import { StatusManager } from './statusmanager.ts';
 import { startAgentServer, type AgentServer } from './server/index.ts';
 import { isTerminalPhase, podDescription, podKey, type Node, type Pod, type ResourceList } from './types.ts';
 import { createPodObjects, type PodObjects } from './kuberuntime/objects.ts';
+import { PeriodicPass } from './periodic.ts';
 import { ContainerLogManager, type ContainerLogPolicy, type LogRuntime } from './logs/manager.ts';
 import type { INodeStatus } from 'kubernetes-models/v1';
 
@@ -126,8 +127,7 @@ export class NodeAgent {
   private server: AgentServer | undefined;
   private imageGC: ImageGCManager | undefined;
   private containerLogs: ContainerLogManager | undefined;
-  private evictionTimer: NodeJS.Timeout | undefined;
-  private evicting: Promise<void> | undefined;
+  private eviction: PeriodicPass | undefined;
   private housekeeping: Promise<void> | undefined;
   /** Terminal pods whose cgroup is gone already. */
   private readonly cgroupsRemoved = new Set<string>();
@@ -218,8 +218,8 @@ export class NodeAgent {
     }
     // The eviction manager's local storage check (emptyDir sizeLimit); pods' disks exist only with a root dir.
     if (!this.simulated && this.options.rootDir) {
-      this.evictionTimer = setInterval(() => void this.synchronizeEviction(), this.options.evictionMonitoringPeriodMs ?? EVICTION_MONITORING_PERIOD_MS);
-      this.evictionTimer.unref();
+      this.eviction = new PeriodicPass(() => this.synchronizeEviction(), (e) => this.log.warn('local storage eviction failed', { error: e.message }));
+      this.eviction.start(this.options.evictionMonitoringPeriodMs ?? EVICTION_MONITORING_PERIOD_MS);
     }
     // Pods already bound are admitted oldest first, as the kubelet does on start.
     const initial = [...(this.buffered?.values() ?? [])].sort((a, b) => { const x = a.metadata.creationTimestamp ?? '', y = b.metadata.creationTimestamp ?? ''; return x < y ? -1 : x > y ? 1 : 0; });
@@ -242,8 +242,7 @@ export class NodeAgent {
     clearTimeout(this.tickTimer);
     await this.imageGC?.stop();
     await this.containerLogs?.stop();
-    clearInterval(this.evictionTimer);
-    await this.evicting;
+    await this.eviction?.stop();
     await this.informer?.stop();
     this.unsubscribe?.();
     for (const w of this.workers.values()) w.stop();
@@ -390,13 +389,10 @@ export class NodeAgent {
   // --- Pods ----------------------------------------------------------------------------------
 
   /** One pass of local storage eviction: pods whose disk emptyDir outgrew its sizeLimit are evicted. */
-  private synchronizeEviction(): Promise<void> {
-    this.evicting ??= (async () => {
-      for (const w of [...this.workers.values()]) {
-        await w.checkLocalStorage().catch((e: unknown) => this.log.warn('local storage check failed', { pod: podDescription(w.pod), error: (e as Error).message }));
-      }
-    })().finally(() => { this.evicting = undefined; });
-    return this.evicting;
+  private async synchronizeEviction(): Promise<void> {
+    for (const w of [...this.workers.values()]) {
+      await w.checkLocalStorage().catch((e: unknown) => this.log.warn('local storage check failed', { pod: podDescription(w.pod), error: (e as Error).message }));
+    }
   }
 
   private workerDeps(): PodWorkerDeps {

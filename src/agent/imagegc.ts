@@ -10,6 +10,7 @@
 
 import { statfs } from 'node:fs/promises';
 import type { Logger } from '../log.ts';
+import { PeriodicPass } from './periodic.ts';
 import { normalizeImage } from './runtime/sim.ts';
 import type { ContainerRuntime, Image } from './runtime/types.ts';
 
@@ -56,8 +57,10 @@ export class ImageGCManager {
   readonly policy: ImageGCPolicy;
   private readonly records = new Map<string, ImageRecord>();
   private readonly now: () => number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic = new PeriodicPass(() => this.garbageCollect(), (e) => {
+    this.options.log?.warn('image garbage collection failed', { error: e.message });
+    this.options.recordEvent?.('Warning', 'ImageGCFailed', e.message);
+  });
 
   constructor(private readonly options: ImageGCOptions) {
     this.policy = { ...DEFAULT_IMAGE_GC_POLICY, ...options.policy };
@@ -67,22 +70,11 @@ export class ImageGCManager {
 
   /** Collects every periodMs from now on (the first pass at once: the minimum age protects new images). */
   start(periodMs = IMAGE_GC_PERIOD_MS): void {
-    const pass = () => {
-      this.running ??= this.garbageCollect()
-        .catch((e: unknown) => {
-          this.options.log?.warn('image garbage collection failed', { error: (e as Error).message });
-          this.options.recordEvent?.('Warning', 'ImageGCFailed', (e as Error).message);
-        })
-        .finally(() => { this.running = undefined; });
-    };
-    pass();
-    this.timer = setInterval(pass, periodMs);
-    this.timer.unref();
+    this.periodic.start(periodMs, true);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /**

@@ -11,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Logger } from '../../log.ts';
+import { PeriodicPass } from '../periodic.ts';
 import type { ContainerRuntime, StreamingService } from '../runtime/types.ts';
 
 /** A runtime that writes container log files and reopens them on request. */
@@ -45,8 +46,7 @@ export interface ContainerLogManagerOptions {
 
 export class ContainerLogManager {
   readonly policy: ContainerLogPolicy;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic = new PeriodicPass(() => this.rotateLogs(), (e) => this.options.log?.warn('container log rotation failed', { error: e.message }));
 
   constructor(private readonly options: ContainerLogManagerOptions) {
     this.policy = { ...DEFAULT_CONTAINER_LOG_POLICY, ...options.policy };
@@ -54,17 +54,11 @@ export class ContainerLogManager {
   }
 
   start(periodMs = CONTAINER_LOG_MONITOR_PERIOD_MS): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.rotateLogs()
-        .catch((e: unknown) => this.options.log?.warn('container log rotation failed', { error: (e as Error).message }))
-        .finally(() => { this.running = undefined; });
-    }, periodMs);
-    this.timer.unref();
+    this.periodic.start(periodMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass over the running containers; a container whose log cannot be rotated is left for the next. */
