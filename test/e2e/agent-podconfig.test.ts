@@ -6,42 +6,28 @@
 // kuberuntime_container*.go, the configmap volume plugin and the atomic writer.
 
 import { expect } from 'chai';
-import type { CriRuntime } from '../../src/agent/cri/runtime.ts';
 import type { Pod } from '../../src/agent/types.ts';
-import type { Skiff } from '../../src/skiff.ts';
 import { request, until } from '../helpers.ts';
-import { BUSYBOX, createPod, criOf, deletePod, describeRealRuntime, isRunning, SLEEP_FOREVER, startRealSkiff, waitForPod, waitForPodGone } from './runtime-harness.ts';
+import { BUSYBOX, createPod, deletePod, describeRealRuntime, isRunning, SLEEP_FOREVER, waitForPod, waitForPodGone, useRealSkiffAndCri } from './runtime-harness.ts';
 
 const cm = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-config', namespace: 'default' }, data });
 
 describeRealRuntime('pod config seen from inside real containers', function () {
   this.timeout(120_000);
-  let skiff: Skiff;
-  let cri: CriRuntime;
+  const real = useRealSkiffAndCri();
 
-  before(async function () {
-    this.timeout(180_000);
-    skiff = await startRealSkiff({ controllers: false });
-    cri = criOf(skiff);
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    cri?.close();
-    await skiff?.close();
-  });
 
   const containerId = (p: Pod): string => (p.status?.containerStatuses?.[0].containerID ?? '').replace(/^[a-z]+:\/\//, '');
   const sh = async (id: string, script: string): Promise<string> => {
-    const r = await cri.execSync(id, ['sh', '-c', script], 10);
+    const r = await real.cri.execSync(id, ['sh', '-c', script], 10);
     expect(r.exitCode, `${script}: ${r.stderr.toString()}`).to.equal(0);
     return r.stdout.toString();
   };
 
   it('mounts a configMap volume and env from it, follows ConfigMap updates in place, and writes the pod\'s /etc/hosts', async () => {
-    const created = await request(skiff, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm({ greeting: 'hello-v1' }) });
+    const created = await request(real.skiff, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm({ greeting: 'hello-v1' }) });
     expect(created.status).to.equal(201);
-    await createPod(skiff, {
+    await createPod(real.skiff, {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'cfg', namespace: 'default' },
       spec: {
         terminationGracePeriodSeconds: 2,
@@ -54,7 +40,7 @@ describeRealRuntime('pod config seen from inside real containers', function () {
         volumes: [{ name: 'config', configMap: { name: 'app-config' } }],
       },
     });
-    const pod = await waitForPod(skiff, 'default', 'cfg', isRunning);
+    const pod = await waitForPod(real.skiff, 'default', 'cfg', isRunning);
     const id = containerId(pod);
     expect(await sh(id, 'cat /etc/config/greeting')).to.equal('hello-v1');
     expect(await sh(id, 'echo "$GREETING $MSG"')).to.equal('hello-v1 say-hello-v1\n');
@@ -63,19 +49,19 @@ describeRealRuntime('pod config seen from inside real containers', function () {
     // memory limit (64 MiB) and cpu quota (50 ms per 100 ms) reached the container's cgroup.
     expect(await sh(id, 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max')).to.equal(`${64 * 1024 * 1024}\n`);
 
-    const current = (await request(skiff, 'GET', '/api/v1/namespaces/default/configmaps/app-config')).json as Record<string, unknown>;
-    const updated = await request(skiff, 'PUT', '/api/v1/namespaces/default/configmaps/app-config', { body: { ...current, data: { greeting: 'hello-v2' } } });
+    const current = (await request(real.skiff, 'GET', '/api/v1/namespaces/default/configmaps/app-config')).json as Record<string, unknown>;
+    const updated = await request(real.skiff, 'PUT', '/api/v1/namespaces/default/configmaps/app-config', { body: { ...current, data: { greeting: 'hello-v2' } } });
     expect(updated.status).to.equal(200);
     await until('the update seen inside the container', async () => ((await sh(id, 'cat /etc/config/greeting')) === 'hello-v2' ? true : undefined), 30_000, 500);
 
-    await deletePod(skiff, 'default', 'cfg');
-    await waitForPodGone(skiff, 'default', 'cfg');
+    await deletePod(real.skiff, 'default', 'cfg');
+    await waitForPodGone(real.skiff, 'default', 'cfg');
   });
 
   it('runs a container as its securityContext says: user, fsGroup-owned secret files it can read, read-only root filesystem', async () => {
     const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'default' }, data: { token: Buffer.from('s3cret').toString('base64') } };
-    expect((await request(skiff, 'POST', '/api/v1/namespaces/default/secrets', { body: secret })).status).to.equal(201);
-    await createPod(skiff, {
+    expect((await request(real.skiff, 'POST', '/api/v1/namespaces/default/secrets', { body: secret })).status).to.equal(201);
+    await createPod(real.skiff, {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'secure', namespace: 'default' },
       spec: {
         terminationGracePeriodSeconds: 2,
@@ -88,28 +74,28 @@ describeRealRuntime('pod config seen from inside real containers', function () {
         volumes: [{ name: 'creds', secret: { secretName: 'creds', defaultMode: 0o400 } }, { name: 'scratch', emptyDir: {} }],
       },
     });
-    const pod = await waitForPod(skiff, 'default', 'secure', isRunning);
+    const pod = await waitForPod(real.skiff, 'default', 'secure', isRunning);
     const id = containerId(pod);
     expect(await sh(id, 'id -u; id -g')).to.equal('1000\n3000\n');
     expect((await sh(id, 'id -G')).trim().split(' ')).to.include('2000');
     expect(await sh(id, 'cat /etc/creds/token')).to.equal('s3cret');
     expect(await sh(id, 'touch /scratch/ok && echo written')).to.equal('written\n');
-    const ro = await cri.execSync(id, ['sh', '-c', 'touch /rootfs-write'], 10);
+    const ro = await real.cri.execSync(id, ['sh', '-c', 'touch /rootfs-write'], 10);
     expect(ro.exitCode).to.not.equal(0);
     expect(await sh(id, 'grep NoNewPrivs /proc/self/status')).to.match(/NoNewPrivs:\s+1/);
-    await deletePod(skiff, 'default', 'secure');
-    await waitForPodGone(skiff, 'default', 'secure');
+    await deletePod(real.skiff, 'default', 'secure');
+    await waitForPodGone(real.skiff, 'default', 'secure');
   });
 
   it('reports the termination message the container wrote to /dev/termination-log', async () => {
-    await createPod(skiff, {
+    await createPod(real.skiff, {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bye', namespace: 'default' },
       spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: BUSYBOX, command: ['sh', '-c', 'printf "all done" > /dev/termination-log; exit 3'] }] },
     });
-    const pod = await waitForPod(skiff, 'default', 'bye', (p) => p.status?.phase === 'Failed');
+    const pod = await waitForPod(real.skiff, 'default', 'bye', (p) => p.status?.phase === 'Failed');
     expect(pod.status?.containerStatuses?.[0].state?.terminated).to.include({ exitCode: 3, message: 'all done' });
-    await deletePod(skiff, 'default', 'bye');
-    await waitForPodGone(skiff, 'default', 'bye');
+    await deletePod(real.skiff, 'default', 'bye');
+    await waitForPodGone(real.skiff, 'default', 'bye');
   });
 
   it('allowPrivilegeEscalation: a setuid-root helper run by uid 1000 becomes root only when escalation is allowed (no_new_privs)', async () => {
@@ -117,12 +103,12 @@ describeRealRuntime('pod config seen from inside real containers', function () {
       apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
       spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'registry.k8s.io/e2e-test-images/nonewprivs:1.3', securityContext: { runAsUser: 1000, allowPrivilegeEscalation: allow } }] },
     });
-    await Promise.all([createPod(skiff, nnp('nnp-false', false)), createPod(skiff, nnp('nnp-true', true))]);
+    await Promise.all([createPod(real.skiff, nnp('nnp-false', false)), createPod(real.skiff, nnp('nnp-true', true))]);
     for (const [name, uid] of [['nnp-false', 1000], ['nnp-true', 0]] as const) {
-      await waitForPod(skiff, 'default', name, (p) => p.status?.phase === 'Succeeded');
-      const log = (await request(skiff, 'GET', `/api/v1/namespaces/default/pods/${name}/log`)).text;
+      await waitForPod(real.skiff, 'default', name, (p) => p.status?.phase === 'Succeeded');
+      const log = (await request(real.skiff, 'GET', `/api/v1/namespaces/default/pods/${name}/log`)).text;
       expect(log, name).to.equal(`Effective uid: ${uid}\n`);
-      await deletePod(skiff, 'default', name);
+      await deletePod(real.skiff, 'default', name);
     }
   });
 
@@ -135,14 +121,14 @@ describeRealRuntime('pod config seen from inside real containers', function () {
         containers: [{ name: 'main', image: BUSYBOX, command: ['sh', '-c', `dd if=/dev/zero of=/scratch/fill bs=1M count=${megabytes}; ${SLEEP_FOREVER[2]}`], volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }],
       },
     });
-    await Promise.all([createPod(skiff, writer('hog', 3)), createPod(skiff, writer('modest', 0))]);
-    const evicted = await waitForPod(skiff, 'default', 'hog', (p) => p.status?.phase === 'Failed', 60_000);
+    await Promise.all([createPod(real.skiff, writer('hog', 3)), createPod(real.skiff, writer('modest', 0))]);
+    const evicted = await waitForPod(real.skiff, 'default', 'hog', (p) => p.status?.phase === 'Failed', 60_000);
     const message = 'Usage of EmptyDir volume "scratch" exceeds the limit "1Mi". ';
     expect(evicted.status).to.include({ reason: 'Evicted', message });
     expect(evicted.status?.conditions?.find((c) => c.type === 'DisruptionTarget')).to.include({ status: 'True', reason: 'TerminationByKubelet', message });
     expect(evicted.status?.containerStatuses?.[0].state?.terminated).to.not.equal(undefined);
-    const modest = await waitForPod(skiff, 'default', 'modest', isRunning);
+    const modest = await waitForPod(real.skiff, 'default', 'modest', isRunning);
     expect(modest.status?.phase).to.equal('Running');
-    for (const name of ['hog', 'modest']) await deletePod(skiff, 'default', name);
+    for (const name of ['hog', 'modest']) await deletePod(real.skiff, 'default', name);
   });
 });

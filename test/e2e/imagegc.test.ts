@@ -4,40 +4,28 @@
 
 import { expect } from 'chai';
 import { ImageGCManager } from '../../src/agent/imagegc.ts';
-import type { CriRuntime } from '../../src/agent/cri/runtime.ts';
-import type { Skiff } from '../../src/skiff.ts';
-import { BUSYBOX, busyboxPod, createPod, criOf, describeRealRuntime, getPod, isRunning, SLEEP_FOREVER, startRealSkiff, waitForPod } from './runtime-harness.ts';
+import { BUSYBOX, busyboxPod, createPod, describeRealRuntime, getPod, isRunning, SLEEP_FOREVER, waitForPod, useRealSkiffAndCri } from './runtime-harness.ts';
 
 describeRealRuntime('image garbage collection on containerd', function () {
   this.timeout(180_000);
-  let skiff: Skiff;
-  let cri: CriRuntime;
+  const real = useRealSkiffAndCri();
 
-  before(async () => {
-    skiff = await startRealSkiff({ controllers: false });
-    cri = criOf(skiff);
-  });
-
-  after(async () => {
-    cri?.close();
-    await skiff?.close();
-  });
 
   it('removes unused images by ID, keeping the running pod\'s image and the sandbox image', async () => {
-    await createPod(skiff, busyboxPod('gc-user', SLEEP_FOREVER));
-    await waitForPod(skiff, 'default', 'gc-user', isRunning);
+    await createPod(real.skiff, busyboxPod('gc-user', SLEEP_FOREVER));
+    await waitForPod(real.skiff, 'default', 'gc-user', isRunning);
     const unused = 'docker.io/library/httpd:2.4';
-    await cri.pullImage({ image: unused });
-    const httpd = await cri.imageStatus({ image: unused });
-    const busybox = await cri.imageStatus({ image: BUSYBOX });
+    await real.cri.pullImage({ image: unused });
+    const httpd = await real.cri.imageStatus({ image: unused });
+    const busybox = await real.cri.imageStatus({ image: BUSYBOX });
     expect(httpd, 'httpd pulled from the loopback registry').to.not.equal(undefined);
     expect(busybox).to.not.equal(undefined);
-    const pause = (await cri.listImages()).find((i) => i.repoTags.some((t) => t.endsWith('/pause:3.10')));
+    const pause = (await real.cri.listImages()).find((i) => i.repoTags.some((t) => t.endsWith('/pause:3.10')));
     expect(pause, 'the sandbox image is present').to.not.equal(undefined);
 
     const events: string[] = [];
     const gc = new ImageGCManager({
-      runtime: cri, policy: { highThresholdPercent: 0, lowThresholdPercent: 0, minAgeMs: 0 }, sandboxImage: pause!.repoTags[0],
+      runtime: real.cri, policy: { highThresholdPercent: 0, lowThresholdPercent: 0, minAgeMs: 0 }, sandboxImage: pause!.repoTags[0],
       recordEvent: (_type, reason) => events.push(reason),
     });
     const r = await gc.garbageCollect();
@@ -46,11 +34,11 @@ describeRealRuntime('image garbage collection on containerd', function () {
     expect(r.removed).to.include(httpd!.id);
     expect(r.removed).to.not.include(busybox!.id);
     expect(r.removed).to.not.include(pause!.id);
-    expect(await cri.imageStatus({ image: unused })).to.equal(undefined);
-    expect(await cri.imageStatus({ image: BUSYBOX })).to.not.equal(undefined);
+    expect(await real.cri.imageStatus({ image: unused })).to.equal(undefined);
+    expect(await real.cri.imageStatus({ image: BUSYBOX })).to.not.equal(undefined);
     // Asked to free the whole disk's usage, it could not: it says so on the Node.
     expect(events).to.deep.equal(['FreeDiskSpaceFailed']);
-    const pod = await getPod(skiff, 'default', 'gc-user');
+    const pod = await getPod(real.skiff, 'default', 'gc-user');
     expect(pod && isRunning(pod)).to.equal(true);
   });
 });

@@ -6,38 +6,25 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { CriRuntime } from '../../src/agent/cri/runtime.ts';
 import { ContainerLogManager } from '../../src/agent/logs/manager.ts';
-import type { Skiff } from '../../src/skiff.ts';
 import { request, until } from '../helpers.ts';
-import { busyboxPod, createPod, criOf, describeRealRuntime, isRunning, startRealSkiff, waitForPod } from './runtime-harness.ts';
+import { busyboxPod, createPod, describeRealRuntime, isRunning, waitForPod, useRealSkiffAndCri } from './runtime-harness.ts';
 
 const CRI_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z stdout F line-\d+ x+$/;
 
 describeRealRuntime('container log rotation on containerd', function () {
   this.timeout(120_000);
-  let skiff: Skiff;
-  let cri: CriRuntime;
-
-  before(async () => {
-    skiff = await startRealSkiff({ controllers: false });
-    cri = criOf(skiff);
-  });
-
-  after(async () => {
-    cri?.close();
-    await skiff?.close();
-  });
+  const real = useRealSkiffAndCri();
 
   it('rotates a growing log by size, compresses older rotations, keeps maxFiles, and kubectl logs still reads', async () => {
     const pad = 'x'.repeat(200);
-    await createPod(skiff, busyboxPod('chatty', ['sh', '-c', `trap "exit 0" TERM; i=0; while :; do i=$((i+1)); echo line-$i ${pad}; sleep 0.005; done`]));
-    const pod = await waitForPod(skiff, 'default', 'chatty', isRunning);
+    await createPod(real.skiff, busyboxPod('chatty', ['sh', '-c', `trap "exit 0" TERM; i=0; while :; do i=$((i+1)); echo line-$i ${pad}; sleep 0.005; done`]));
+    const pod = await waitForPod(real.skiff, 'default', 'chatty', isRunning);
     const id = (pod.status?.containerStatuses?.[0].containerID ?? '').replace(/^[a-z]+:\/\//, '');
-    const live = (await cri.containerStatus(id)).logPath!;
+    const live = (await real.cri.containerStatus(id)).logPath!;
     const dir = dirname(live);
     let clock = Date.parse('2026-11-26T10:00:00');
-    const manager = new ContainerLogManager({ runtime: cri, policy: { maxSizeBytes: 8 * 1024, maxFiles: 3 }, now: () => new Date((clock += 1000)) });
+    const manager = new ContainerLogManager({ runtime: real.cri, policy: { maxSizeBytes: 8 * 1024, maxFiles: 3 }, now: () => new Date((clock += 1000)) });
     for (let round = 0; round < 4; round++) {
       await until(`log past 8 KiB (round ${round})`, () => ((statSync(live, { throwIfNoEntry: false })?.size ?? 0) >= 8 * 1024 ? true : undefined), 30_000, 50);
       await manager.rotateLogs();
@@ -57,7 +44,7 @@ describeRealRuntime('container log rotation on containerd', function () {
     expect(n(newer[0])).to.be.greaterThan(n(older[older.length - 1]));
     // containerd writes on under the old name.
     await until('the reopened log fills', () => ((statSync(live, { throwIfNoEntry: false })?.size ?? 0) > 0 ? true : undefined), 10_000, 50);
-    const res = await request(skiff, 'GET', '/api/v1/namespaces/default/pods/chatty/log?tailLines=2');
+    const res = await request(real.skiff, 'GET', '/api/v1/namespaces/default/pods/chatty/log?tailLines=2');
     expect(res.status).to.equal(200);
     const tail = res.text.split('\n').filter(Boolean);
     expect(tail).to.have.length(2);

@@ -36,6 +36,25 @@ export function startRealSkiff(options: SkiffOptions = {}): Promise<Skiff> {
 /** A CRI client on the Skiff's own containerd (close() it when done). */
 export const criOf = (skiff: Skiff): CriRuntime => new CriRuntime({ endpoint: containerdPaths(skiff.dataDir).socket });
 
+/**
+ * For one describe block: a real Skiff (controllers off unless asked) and a CRI client on its
+ * containerd, started in before() and closed in after(); read them through the returned object.
+ */
+export function useRealSkiffAndCri(options: SkiffOptions = {}): { readonly skiff: Skiff; readonly cri: CriRuntime } {
+  const f = {} as { skiff: Skiff; cri: CriRuntime };
+  before(async function () {
+    this.timeout(180_000);
+    f.skiff = await startRealSkiff({ controllers: false, ...options });
+    f.cri = criOf(f.skiff);
+  });
+  after(async function () {
+    this.timeout(120_000);
+    f.cri?.close();
+    await f.skiff?.close();
+  });
+  return f;
+}
+
 /** A one-container busybox pod; a shell that exits at once on SIGTERM keeps deletion fast (recipe P11). */
 export function busyboxPod(name: string, command: string[], extra: { restartPolicy?: 'Always' | 'OnFailure' | 'Never'; namespace?: string; image?: string } = {}): Pod {
   return {
