@@ -1,5 +1,7 @@
 // A reusable HTTP(S) load generator: N concurrent loops over keep-alive connections,
-// for a fixed duration or request count, latencies into a histogram.
+// for a fixed duration or request count, latencies into a histogram. The connections are
+// bench/wire.ts's lean HTTP/1.1 client, so that the client's own CPU (it shares this
+// machine's two cores with the server measured) stays small.
 //
 //   const r = await runLoad({ url: 'https://127.0.0.1:8443', path: '/x', concurrency: 32, durationMs: 5000, tls: { ca } });
 //   // r = { count, errors, seconds, rps, p50, p90, p99, max, mean, statuses, firstError }
@@ -9,11 +11,11 @@
 // Paths and bodies are templates: {{i}} is the request's sequence number (0, 1, ...),
 // {{i%N}} that number modulo N.
 
-import http from 'node:http';
 import https from 'node:https';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Histogram } from './histogram.ts';
 import { errorText, now, runWorker } from './util.ts';
+import { WireConnection } from './wire.ts';
 
 export interface TlsOptions {
   ca?: string;
@@ -95,19 +97,12 @@ async function warmClient(bytes: number, tls: TlsOptions | undefined): Promise<v
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false });
+  // The same client the timed requests use, so that its read path is the one warmed.
+  const conn = new WireConnection(new URL(`https://127.0.0.1:${port}`), { rejectUnauthorized: false });
   try {
-    for (let i = 0; i < 2; i++) {
-      await new Promise<void>((resolve, reject) => {
-        https.get({ agent, host: '127.0.0.1', port, path: '/' }, (res) => {
-          res.on('data', () => {});
-          res.on('end', resolve);
-          res.on('error', reject);
-        }).on('error', reject);
-      });
-    }
+    for (let i = 0; i < 2; i++) await conn.request('GET', '/', '');
   } finally {
-    agent.destroy();
+    conn.destroy();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -116,17 +111,14 @@ async function warmClient(bytes: number, tls: TlsOptions | undefined): Promise<v
 export async function runLoadHere(opts: LoadOptions): Promise<LoadResult> {
   if (opts.warmClientBytes) await warmClient(opts.warmClientBytes, opts.tls);
   const base = new URL(opts.url);
-  const isHttps = base.protocol === 'https:';
-  const agentOpts = { keepAlive: true, maxSockets: opts.concurrency, ...(opts.tls ?? {}) };
-  const agent = isHttps ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
-  const request = isHttps ? https.request : http.request;
   const method = opts.method ?? 'GET';
   const pathT = compile(opts.path);
   const bodyT = opts.body !== undefined ? compile(opts.body) : null;
-  const baseHeaders: Record<string, string> = { accept: 'application/json', ...(opts.headers ?? {}) };
+  const baseHeaders: Record<string, string> = { Accept: 'application/json', ...(opts.headers ?? {}) };
   if (bodyT && !Object.keys(baseHeaders).some((h) => h.toLowerCase() === 'content-type')) {
-    baseHeaders['content-type'] = 'application/json';
+    baseHeaders['Content-Type'] = 'application/json';
   }
+  const headers = Object.entries(baseHeaders).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   const okStatus = opts.okStatus;
   const isOk = (s: number): boolean => (okStatus ? okStatus.includes(s) : s >= 200 && s < 300);
 
@@ -140,57 +132,36 @@ export async function runLoadHere(opts: LoadOptions): Promise<LoadResult> {
   const durationMs = opts.durationMs ?? (opts.count !== undefined ? (opts.maxMs ?? 60_000) : 5_000);
   const start = now();
   const deadline = start + durationMs;
+  const connections: WireConnection[] = [];
 
-  const one = (i: number): Promise<void> =>
-    new Promise((resolve) => {
-      const body = bodyT ? bodyT(i) : undefined;
-      const headers = body !== undefined ? { ...baseHeaders, 'content-length': String(Buffer.byteLength(body)) } : baseHeaders;
-      const t0 = now();
-      const req = request(
-        { agent, host: base.hostname, port: base.port, method, path: pathT(i), headers },
-        (res) => {
-          let n = 0;
-          res.on('data', (chunk: Buffer) => {
-            n += chunk.length;
-          });
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            statuses[status] = (statuses[status] ?? 0) + 1;
-            if (isOk(status)) {
-              hist.record(now() - t0);
-              bytes += n;
-            } else {
-              errors++;
-              firstError ??= `HTTP ${status} for ${method} ${pathT(i)}`;
-            }
-            resolve();
-          });
-          res.on('error', (err) => {
-            errors++;
-            firstError ??= errorText(err);
-            resolve();
-          });
-        },
-      );
-      req.on('error', (err) => {
-        errors++;
-        firstError ??= errorText(err);
-        resolve();
-      });
-      req.end(body);
-    });
-
+  // Each loop is one client: one keep-alive connection, one request at a time.
   const loop = async (): Promise<void> => {
+    const conn = new WireConnection(base, opts.tls);
+    connections.push(conn);
     while (seq < maxCount && now() < deadline) {
       const i = seq++;
-      await one(i);
+      const t0 = now();
+      try {
+        const res = await conn.request(method, pathT(i), headers, bodyT ? bodyT(i) : undefined);
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        if (isOk(res.status)) {
+          hist.record(now() - t0);
+          bytes += res.bytes;
+        } else {
+          errors++;
+          firstError ??= `HTTP ${res.status} for ${method} ${pathT(i)}`;
+        }
+      } catch (err) {
+        errors++;
+        firstError ??= errorText(err);
+      }
       // A dead target must not make the loops spin: back off once errors dominate.
       if (errors > 100 && errors > hist.count) await new Promise((r) => setTimeout(r, 10));
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, loop));
   const seconds = (now() - start) / 1000;
-  agent.destroy();
+  for (const c of connections) c.destroy();
   return {
     count: hist.count,
     errors,

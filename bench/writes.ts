@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     profDir = path.resolve(values.profile);
     process.env.BENCH_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${profDir}`;
   }
-  const up = await skiffUp(dir, ['--sim-nodes', '0', '--no-scheduler'], 60_000, values.bundle);
+  const up = await skiffUp(dir, ['--runtime', 'sim', '--sim-nodes', '0', '--no-scheduler'], 60_000, values.bundle);
   const tls = tlsFrom(up.kubeconfigPath);
   const url = up.url;
   const pid = up.child.pid!;
