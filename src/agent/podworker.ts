@@ -57,12 +57,28 @@ export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 export const DEFAULT_VOLUME_RESYNC_MS = 10_000;
 const DEFAULT_TERMINATION_MESSAGE_PATH = '/dev/termination-log';
 
+/** The machine's memory (cadvisor's MachineInfo.MemoryCapacity): read once, a syscall each time otherwise. */
+let machineMemory: number | undefined;
+
+/**
+ * The host's resolv.conf and hosts, read at most once a second per path: every sandbox
+ * needs them, and on a node with many pods starting at once (or a thousand simulated
+ * nodes in one process) a read per pod was a measurable share of the agents' CPU.
+ */
+const hostFiles = new Map<string, { content: string; readAt: number }>();
+const HOST_FILE_TTL_MS = 1_000;
 const readHostFile = (path: string): string => {
+  const now = Date.now();
+  const cached = hostFiles.get(path);
+  if (cached && now - cached.readAt < HOST_FILE_TTL_MS) return cached.content;
+  let content = '';
   try {
-    return readFileSync(path, 'utf8');
+    content = readFileSync(path, 'utf8');
   } catch {
-    return '';
+    // A host without the file: the pod gets none of its entries.
   }
+  hostFiles.set(path, { content, readAt: now });
+  return content;
 };
 
 export type RecordEvent = (ref: ObjectReference, type: 'Normal' | 'Warning', reason: string, message: string) => void;
@@ -856,7 +872,7 @@ export class PodWorker {
     const { command, args } = expandCommandAndArgs(c, env);
     const mounts = await this.containerMounts(rec, env);
     // The machine's memory, as the kubelet's machine info gives it.
-    const memoryCapacity = totalmem();
+    const memoryCapacity = (machineMemory ??= totalmem());
     return {
       metadata: { name: c.name, attempt: rec.restartCount },
       image: { image: imageRef, userSpecifiedImage: c.image },
