@@ -42,6 +42,15 @@ export class Entry {
     this.parsed = undefined;
   }
 
+  /**
+   * This version is no longer the current one: only the event history and lists at a past
+   * revision still read it, rarely, so its UTF-8 copy goes (made again if one asks). With
+   * every version kept for the retained window, the copies otherwise doubled its memory.
+   */
+  superseded(): void {
+    this.bytes = undefined;
+  }
+
   /** The decoded object; shared and therefore never to be mutated. */
   get object(): KubeObject {
     return (this.parsed ??= JSON.parse(this.json) as KubeObject);
@@ -191,12 +200,18 @@ class ResourceCache {
   constructor(readonly name: string, readonly fieldsFn: FieldsFn, readonly deriveFn: DeriveFn | undefined) {}
 
   set(e: Entry): void {
-    if (!this.entries.has(e.key)) this.sortedKeys = null;
+    const prev = this.entries.get(e.key);
+    if (prev) prev.superseded();
+    else this.sortedKeys = null;
     this.entries.set(e.key, e);
   }
 
   delete(key: string): void {
-    if (this.entries.delete(key)) this.sortedKeys = null;
+    const prev = this.entries.get(key);
+    if (!prev) return;
+    prev.superseded();
+    this.entries.delete(key);
+    this.sortedKeys = null;
   }
 
   keys(): string[] {
