@@ -4,6 +4,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { Histogram } from './histogram.ts';
@@ -124,6 +125,15 @@ export async function vmRssMb(pid: number): Promise<number> {
   if (!kb) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(kb) / 1024;
 }
+
+/** CPU time (user + system, all threads) the process has used so far, in ms. */
+export function cpuMs(pid: number): number {
+  // Fields after the command name (which may hold spaces) start at the state, field 3.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND;
+}
+const TICKS_PER_SECOND = 100; // sysconf(_SC_CLK_TCK) on Linux
 
 async function coldStarts(report: Report): Promise<void> {
   const dir = await tempDir('up');

@@ -73,7 +73,7 @@ export class StatusManager {
       const json = e.desiredJson;
       try {
         this.writes++;
-        await this.client.patch(pods, e.namespace, e.name, 'merge', { metadata: { uid: e.uid }, status: e.desired }, { subresource: 'status' });
+        await this.client.patch(pods, e.namespace, e.name, 'merge', { metadata: { uid: e.uid }, status: e.desired }, { subresource: 'status', discardResponse: true });
         e.writtenJson = json;
         delay = RETRY_MIN_MS;
       } catch (err) {

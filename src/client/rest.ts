@@ -182,7 +182,12 @@ export class RestClient {
   }
 
   /** One request; resolves to the parsed JSON body, rejects with ApiError on a non-2xx. */
-  request<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  /**
+   * discardResponse: a successful answer's body is not parsed and the promise resolves to
+   * undefined (a writer that needs nothing back, such as the node agent's status writes,
+   * spares itself the decoding of the whole object).
+   */
+  request<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json', discardResponse = false): Promise<T> {
     // A closed client's agent would open fresh connections that nobody closes any more.
     if (this.closed) return Promise.reject(new ApiError(0, 'ConnectionError', `${method} ${path}: the client is closed`));
     return new Promise((resolve, reject) => {
@@ -196,10 +201,11 @@ export class RestClient {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
+          const code = res.statusCode ?? 0;
+          if (discardResponse && code >= 200 && code < 300) return resolve(undefined as T);
           const text = Buffer.concat(chunks).toString('utf8');
           let parsed: unknown;
           try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
-          const code = res.statusCode ?? 0;
           if (code >= 200 && code < 300) return resolve(parsed as T);
           const st = (parsed ?? {}) as { reason?: string; message?: string };
           reject(new ApiError(code, st.reason ?? '', st.message ?? `${method} ${path}: HTTP ${code}`, parsed as Record<string, unknown>));
@@ -228,8 +234,8 @@ export class RestClient {
     return this.request<T>('PUT', resourcePath(r, namespace, name, subresource), obj);
   }
 
-  patch<T>(r: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: { subresource?: string; query?: Query }): Promise<T> {
-    return this.request<T>('PATCH', withQuery(resourcePath(r, namespace, name, opts?.subresource), opts?.query), patch, PATCH_CONTENT[type]);
+  patch<T>(r: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: { subresource?: string; query?: Query; discardResponse?: boolean }): Promise<T> {
+    return this.request<T>('PATCH', withQuery(resourcePath(r, namespace, name, opts?.subresource), opts?.query), patch, PATCH_CONTENT[type], opts?.discardResponse);
   }
 
   delete<T = unknown>(r: ResourceInfo, namespace: string | undefined, name: string, options?: Record<string, unknown>): Promise<T> {
