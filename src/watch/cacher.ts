@@ -44,11 +44,14 @@ export class Entry {
 
   /**
    * This version is no longer the current one: only the event history and lists at a past
-   * revision still read it, rarely, so its UTF-8 copy goes (made again if one asks). With
-   * every version kept for the retained window, the copies otherwise doubled its memory.
+   * revision still read it, rarely, so its UTF-8 copy and its decoded form (kept once a read
+   * or write of the then current object asked for it) go; either is made again if asked for.
+   * Every version stays for the retained window, so these copies otherwise made up most of
+   * the server's heap under churn (a decoded pod is some hundred objects for the collector).
    */
   superseded(): void {
     this.bytes = undefined;
+    this.parsed = undefined;
   }
 
   /** The decoded object; shared and therefore never to be mutated. */
