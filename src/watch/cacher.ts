@@ -70,9 +70,19 @@ export class Entry {
     return this.derivedCache ?? undefined;
   }
 
-  /** The UTF-8 encoding of json, made once: lists write these without re-encoding. */
+  /**
+   * The UTF-8 encoding of json, made once: lists write these without re-encoding. Each has
+   * memory of its own rather than a slice of Buffer's shared 8 KiB pool: a pooled slab stays
+   * as long as any slice of it does, and with older versions letting theirs go, most slabs
+   * ended up held by a single live object's bytes.
+   */
   get buffer(): Buffer {
-    return (this.bytes ??= Buffer.from(this.json));
+    if (this.bytes === undefined) {
+      const b = Buffer.allocUnsafeSlow(Buffer.byteLength(this.json));
+      b.write(this.json);
+      this.bytes = b;
+    }
+    return this.bytes;
   }
 
   private labelsCache?: Record<string, string> | null;
