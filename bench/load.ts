@@ -1,7 +1,8 @@
 // A reusable HTTP(S) load generator: N concurrent loops over keep-alive connections,
 // for a fixed duration or request count, latencies into a histogram. The connections are
-// bench/wire.ts's lean HTTP/1.1 client, so that the client's own CPU (it shares this
-// machine's two cores with the server measured) stays small.
+// the API client's lean HTTP/1.1 connections (src/client/transport.ts, counting the body
+// rather than keeping it), so that the client's own CPU (it shares this machine's two cores
+// with the server measured) stays small.
 //
 //   const r = await runLoad({ url: 'https://127.0.0.1:8443', path: '/x', concurrency: 32, durationMs: 5000, tls: { ca } });
 //   // r = { count, errors, seconds, rps, p50, p90, p99, max, mean, statuses, firstError }
@@ -15,7 +16,7 @@ import https from 'node:https';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Histogram } from './histogram.ts';
 import { errorText, now, runWorker } from './util.ts';
-import { WireConnection } from './wire.ts';
+import { HttpConnection } from '../src/client/transport.ts';
 
 export interface TlsOptions {
   ca?: string;
@@ -98,7 +99,7 @@ async function warmClient(bytes: number, tls: TlsOptions | undefined): Promise<v
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   // The same client the timed requests use, so that its read path is the one warmed.
-  const conn = new WireConnection(new URL(`https://127.0.0.1:${port}`), { rejectUnauthorized: false });
+  const conn = new HttpConnection(new URL(`https://127.0.0.1:${port}`), { rejectUnauthorized: false }, false);
   try {
     for (let i = 0; i < 2; i++) await conn.request('GET', '/', '');
   } finally {
@@ -132,11 +133,11 @@ export async function runLoadHere(opts: LoadOptions): Promise<LoadResult> {
   const durationMs = opts.durationMs ?? (opts.count !== undefined ? (opts.maxMs ?? 60_000) : 5_000);
   const start = now();
   const deadline = start + durationMs;
-  const connections: WireConnection[] = [];
+  const connections: HttpConnection[] = [];
 
   // Each loop is one client: one keep-alive connection, one request at a time.
   const loop = async (): Promise<void> => {
-    const conn = new WireConnection(base, opts.tls);
+    const conn = new HttpConnection(base, opts.tls, false);
     connections.push(conn);
     while (seq < maxCount && now() < deadline) {
       const i = seq++;

@@ -8,6 +8,7 @@ import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { jsYaml } from '../yaml.ts';
+import { HttpPool, type HttpResponse } from './transport.ts';
 import { groupVersion, resources, type ResourceInfo } from '../../api/resources.ts';
 
 export interface ClientConfig {
@@ -162,60 +163,60 @@ class ResumingAgent extends https.Agent {
 }
 
 export class RestClient {
+  /** The connections of watches (long-lived streams); ordinary requests use their own pool. */
   readonly agent: https.Agent;
+  private readonly pool: HttpPool;
   private readonly url: URL;
   private closed = false;
   private readonly headers: Record<string, string>;
+  /** The same headers as one block of request-head lines, for the pool. */
+  private readonly headLines: string;
 
   constructor(readonly config: ClientConfig) {
     this.url = new URL(config.server);
+    const sessionKey = `${config.server}\0${credentialsKey(config)}`;
+    const secureContext = secureContextFor(config);
     this.agent = new ResumingAgent({
       keepAlive: true,
       maxSockets: config.maxSockets ?? 64,
       ca: config.caPem,
       cert: config.certPem,
       key: config.keyPem,
-      secureContext: secureContextFor(config),
-    }, `${config.server}\0${credentialsKey(config)}`);
+      secureContext,
+    }, sessionKey);
+    this.pool = new HttpPool(this.url, () => {
+      const session = tlsSessions.get(sessionKey);
+      return { secureContext, ...(session ? { session } : {}) };
+    }, config.maxSockets ?? 64, (s) => tlsSessions.set(sessionKey, s));
     this.headers = { Accept: 'application/json', 'User-Agent': config.userAgent ?? 'skiff' };
     if (config.token) this.headers.Authorization = `Bearer ${config.token}`;
+    this.headLines = Object.entries(this.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   }
 
-  /** One request; resolves to the parsed JSON body, rejects with ApiError on a non-2xx. */
   /**
+   * One request; resolves to the parsed JSON body, rejects with ApiError on a non-2xx.
    * discardResponse: a successful answer's body is not parsed and the promise resolves to
    * undefined (a writer that needs nothing back, such as the node agent's status writes,
    * spares itself the decoding of the whole object).
    */
-  request<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json', discardResponse = false): Promise<T> {
-    // A closed client's agent would open fresh connections that nobody closes any more.
-    if (this.closed) return Promise.reject(new ApiError(0, 'ConnectionError', `${method} ${path}: the client is closed`));
-    return new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-      const headers: Record<string, string | number> = { ...this.headers };
-      if (payload !== undefined) {
-        headers['Content-Type'] = contentType;
-        headers['Content-Length'] = Buffer.byteLength(payload);
-      }
-      const req = https.request({ host: this.url.hostname, port: this.url.port, path, method, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const code = res.statusCode ?? 0;
-          if (discardResponse && code >= 200 && code < 300) return resolve(undefined as T);
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown;
-          try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
-          if (code >= 200 && code < 300) return resolve(parsed as T);
-          const st = (parsed ?? {}) as { reason?: string; message?: string };
-          reject(new ApiError(code, st.reason ?? '', st.message ?? `${method} ${path}: HTTP ${code}`, parsed as Record<string, unknown>));
-        });
-        res.on('error', (e) => reject(new ApiError(0, 'ConnectionError', e.message)));
-      });
-      req.on('error', (e) => reject(new ApiError(0, 'ConnectionError', e.message)));
-      if (payload !== undefined) req.end(payload);
-      else req.end();
-    });
+  async request<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json', discardResponse = false): Promise<T> {
+    // A closed client would open fresh connections that nobody closes any more.
+    if (this.closed) throw new ApiError(0, 'ConnectionError', `${method} ${path}: the client is closed`);
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    let res: HttpResponse;
+    try {
+      res = await this.pool.request(method, path, payload === undefined ? this.headLines : `${this.headLines}Content-Type: ${contentType}\r\n`, payload);
+    } catch (e) {
+      throw new ApiError(0, 'ConnectionError', (e as Error).message);
+    }
+    const code = res.status;
+    if (discardResponse && code >= 200 && code < 300) return undefined as T;
+    const text = res.body.toString('utf8');
+    let parsed: unknown;
+    try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+    if (code >= 200 && code < 300) return parsed as T;
+    const st = (parsed ?? {}) as { reason?: string; message?: string };
+    throw new ApiError(code, st.reason ?? '', st.message ?? `${method} ${path}: HTTP ${code}`, parsed as Record<string, unknown>);
   }
 
   get<T>(r: ResourceInfo, namespace: string | undefined, name: string, subresource?: string): Promise<T> {
@@ -253,6 +254,7 @@ export class RestClient {
   /** Closes every connection; requests made later fail at once. */
   close(): void {
     this.closed = true;
+    this.pool.close();
     this.agent.destroy();
   }
 }
