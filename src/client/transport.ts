@@ -230,6 +230,11 @@ export class HttpConnection {
 
 /** Idle connections are closed well before the API server's keep-alive timeout (65 s). */
 const IDLE_MS = 30_000;
+/**
+ * At most this many idle connections are kept: a burst (informers' first lists at start)
+ * opens more, which would otherwise linger, each with its TLS state on both ends.
+ */
+const MAX_IDLE = 4;
 
 /** A pool of HttpConnections to one server: at most maxSockets at once, requests queued beyond. */
 export class HttpPool {
@@ -301,7 +306,7 @@ export class HttpPool {
       return;
     }
     this.active--;
-    if (!conn.open || this.closed) {
+    if (!conn.open || this.closed || this.idle.length >= MAX_IDLE) {
       conn.destroy();
       return;
     }

@@ -112,6 +112,18 @@ describe('client transport (HTTP/1.1 connections and pool)', () => {
     expect(most).to.equal(3);
   });
 
+  it('pool: after a burst, only a few idle connections are kept', async () => {
+    let open = 0;
+    const server = http.createServer((_req, res) => { setTimeout(() => res.end('ok'), 20); });
+    server.on('connection', (s) => { open++; s.on('close', () => open--); });
+    servers.push(server);
+    const pool = new HttpPool(await listen(server), () => ({}), 16);
+    await Promise.all(Array.from({ length: 16 }, () => pool.request('GET', '/', '')));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(open).to.equal(4);
+    pool.close();
+  });
+
   it('pool: a read on a kept connection the server has closed is sent again on a new one; a write is not', async () => {
     // Each connection answers its first request and drops the second unanswered, as a server
     // does that closed an idle connection just as the request went out.
