@@ -1,4 +1,4 @@
-// npm run bench:controllers [-- --nodes 100 --deployments 1000 --replicas 10 --concurrency 16]
+// npm run bench:controllers [-- --nodes 100 --deployments 1000 --replicas 10 --concurrency 16 --bundle FILE]
 //
 // `skiff up --sim-nodes N` (API server, controller manager, scheduler and N simulated node
 // agents in one process, as a user runs it); from this process, D Deployments of R replicas
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     replicas: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '16' },
     'timeout-s': { type: 'string', default: '900' },
+    /** Another bundle of skiff (e.g. of another commit) instead of building dist/skiff.cjs. */
+    bundle: { type: 'string' },
   },
 });
 const NODES = Number(values.nodes), DEPLOYMENTS = Number(values.deployments), REPLICAS = Number(values.replicas), CONC = Number(values.concurrency);
@@ -80,11 +82,11 @@ async function forAll(n: number, fn: (i: number) => Promise<void>): Promise<void
 
 async function main(): Promise<void> {
   const report = new Report();
-  await buildBundle();
+  if (!values.bundle) await buildBundle();
   const dir = await tempDir('ctrl');
   const pods = Math.ceil((PODS * 1.5) / NODES) + 10; // room for the surge of a rolling update
   process.stdout.write(`starting skiff up with ${NODES} simulated nodes (pods=${pods} each)\n`);
-  const up = await skiffUp(dir, ['--runtime', 'sim', '--sim-nodes', String(NODES), '--sim-capacity', `cpu=64,memory=256Gi,pods=${pods}`, '--no-sim-events'], 180_000);
+  const up = await skiffUp(dir, ['--runtime', 'sim', '--sim-nodes', String(NODES), '--sim-capacity', `cpu=64,memory=256Gi,pods=${pods}`, '--no-sim-events'], 180_000, values.bundle);
   const agent = agentFromKubeconfig(up.kubeconfigPath, CONC + 4);
   const pid = up.child.pid!;
   try {

@@ -231,10 +231,13 @@ export class HttpConnection {
 /** Idle connections are closed well before the API server's keep-alive timeout (65 s). */
 const IDLE_MS = 30_000;
 /**
- * At most this many idle connections are kept: a burst (informers' first lists at start)
- * opens more, which would otherwise linger, each with its TLS state on both ends.
+ * Idle connections beyond this many are closed after EXTRA_IDLE_MS: a burst (informers'
+ * first lists at start) opens more, which would otherwise linger, each with its TLS state on
+ * both ends, while closing them at once made a controller's next burst of writes pay for new
+ * handshakes.
  */
 const MAX_IDLE = 4;
+const EXTRA_IDLE_MS = 2_000;
 
 /** A pool of HttpConnections to one server: at most maxSockets at once, requests queued beyond. */
 export class HttpPool {
@@ -306,11 +309,11 @@ export class HttpPool {
       return;
     }
     this.active--;
-    if (!conn.open || this.closed || this.idle.length >= MAX_IDLE) {
+    if (!conn.open || this.closed) {
       conn.destroy();
       return;
     }
-    const entry = { conn, timer: setTimeout(() => this.drop(entry), IDLE_MS) };
+    const entry = { conn, timer: setTimeout(() => this.drop(entry), this.idle.length >= MAX_IDLE ? EXTRA_IDLE_MS : IDLE_MS) };
     entry.timer.unref();
     conn.onClose = () => this.drop(entry);
     this.idle.push(entry);
