@@ -27,7 +27,8 @@ import { now, run, runCleanups, sleep, tempDir } from './util.ts';
 
 const SECTION = 'F. pod startup (real runtime)';
 
-const { values } = parseArgs({ options: { pods: { type: 'string', default: '20' }, image: { type: 'string', default: 'docker.io/library/busybox:1.36' } } });
+// --bundle: another build of skiff (e.g. of another commit) instead of building dist/skiff.cjs.
+const { values } = parseArgs({ options: { pods: { type: 'string', default: '20' }, image: { type: 'string', default: 'docker.io/library/busybox:1.36' }, bundle: { type: 'string' } } });
 const N = Number(values.pods);
 const IMAGE = values.image!;
 // Exits at once on SIGTERM (a bare `sleep` as PID 1 ignores it and every teardown waits out the grace period).
@@ -218,10 +219,10 @@ async function pidOf(file: string): Promise<number | undefined> {
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench:pods needs root (containerd, CNI)');
   const report = new Report();
-  await buildBundle();
+  if (!values.bundle) await buildBundle();
   const dir = await tempDir('pods');
   process.stdout.write('starting skiff up --runtime cri\n');
-  const up = await skiffUp(dir, ['--runtime', 'cri'], 180_000);
+  const up = await skiffUp(dir, ['--runtime', 'cri'], 180_000, values.bundle);
   const agent = agentFromKubeconfig(up.kubeconfigPath, N + 4);
   const paths = containerdPaths(dir);
   try {
