@@ -16,7 +16,7 @@ import https from 'node:https';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Histogram } from './histogram.ts';
 import { errorText, now, runWorker } from './util.ts';
-import { HttpConnection } from '../src/client/transport.ts';
+import { HttpConnection, headLines } from '../src/client/transport.ts';
 
 export interface TlsOptions {
   ca?: string;
@@ -119,7 +119,7 @@ export async function runLoadHere(opts: LoadOptions): Promise<LoadResult> {
   if (bodyT && !Object.keys(baseHeaders).some((h) => h.toLowerCase() === 'content-type')) {
     baseHeaders['Content-Type'] = 'application/json';
   }
-  const headers = Object.entries(baseHeaders).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const headers = headLines(baseHeaders);
   const okStatus = opts.okStatus;
   const isOk = (s: number): boolean => (okStatus ? okStatus.includes(s) : s >= 200 && s < 300);
 

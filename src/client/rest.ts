@@ -8,7 +8,7 @@ import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { jsYaml } from '../yaml.ts';
-import { HttpPool, type HttpResponse } from './transport.ts';
+import { HttpPool, headLines, type HttpResponse } from './transport.ts';
 import { groupVersion, resources, type ResourceInfo } from '../../api/resources.ts';
 
 export interface ClientConfig {
@@ -190,7 +190,7 @@ export class RestClient {
     }, config.maxSockets ?? 64, (s) => tlsSessions.set(sessionKey, s));
     this.headers = { Accept: 'application/json', 'User-Agent': config.userAgent ?? 'skiff' };
     if (config.token) this.headers.Authorization = `Bearer ${config.token}`;
-    this.headLines = Object.entries(this.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    this.headLines = headLines(this.headers);
   }
 
   /**

@@ -16,6 +16,10 @@ export interface HttpResponse {
   bytes: number;
 }
 
+/** Header fields as the block of request-head lines request() takes. */
+export const headLines = (headers: Record<string, string>): string =>
+  Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const EMPTY = Buffer.alloc(0);
 
@@ -60,7 +64,12 @@ export class HttpConnection {
       (body === undefined ? '\r\n' : `Content-Length: ${bodyLength}\r\n\r\n`);
     return new Promise<HttpResponse>((resolve, reject) => {
       this.pending = { resolve, reject };
+      // A fresh parse: a connection that failed mid-response may be asked again (it reconnects).
       this.state = State.Head;
+      this.head = [];
+      this.headBytes = 0;
+      this.chunks = [];
+      this.line = '';
       this.bytes = 0;
       this.answered = false;
       if (body === undefined) socket.write(head);
