@@ -4,7 +4,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import https from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { Histogram } from './histogram.ts';
@@ -97,6 +97,12 @@ export async function skiffUp(dataDir: string, extraArgs: string[] = [], readyTi
   let readyAt = 0;
   child.stdout?.setEncoding('utf8');
   child.stderr?.setEncoding('utf8');
+  // BENCH_CHILD_OUT=FILE keeps everything the skiff process prints (e.g. with BENCH_NODE_ARGS=--trace-gc).
+  const keep = process.env.BENCH_CHILD_OUT ? createWriteStream(process.env.BENCH_CHILD_OUT, { flags: 'a' }) : undefined;
+  if (keep) {
+    child.stdout?.on('data', (c: string) => keep.write(c));
+    child.stderr?.on('data', (c: string) => keep.write(c));
+  }
   child.stderr?.on('data', (c: string) => {
     if (err.length < 8_000) err += c;
   });

@@ -2,11 +2,12 @@
 // server. `startSkiff()` is the programmatic entry (an in-process cluster for test suites);
 // `skiff up` runs the same thing in the foreground.
 
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resources, isStored, type ResourceInfo } from '../api/resources.ts';
-import { ensurePki } from './server/pki.ts';
+import { ADMIN_CN, ADMIN_GROUP, ensurePki } from './server/pki.ts';
 import { kubeconfigYaml, writeKubeconfig } from './server/kubeconfig.ts';
 import { Authenticator, loadTokenFile, userOf } from './server/authn.ts';
 import { TokenSigner } from './server/serviceaccount/token.ts';
@@ -28,6 +29,7 @@ import type { Scheduler } from './scheduler/index.ts';
 import type { NodeAgent } from './agent/index.ts';
 import type { ComponentsSpec, RunningComponents, SimNodesSpec } from './components/index.ts';
 import type { ControllerManager } from './controllers/manager.ts';
+import type { ClientConfig } from './client/rest.ts';
 
 /** The module a component worker loads: the bundle itself when bundled, else the TS entry. */
 function componentWorkerEntry(): URL {
@@ -90,6 +92,11 @@ export interface Skiff {
   kubeconfig: string;
   kubeconfigPath: string;
   credentials: { caPem: string; certPem: string; keyPem: string };
+  /**
+   * How the components in this process reach the server (a RestClient takes it): on Linux the
+   * loopback socket and its token, elsewhere the URL and the admin certificate.
+   */
+  componentConfig: ClientConfig;
   /** Reconcile the kubernetes Service and endpoints (already done unless waitForBootstrap was false). */
   bootstrap(): Promise<void>;
   /** Settles once the scheduler and node agents asked for are running. */
@@ -169,8 +176,15 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
     return userOf(`system:serviceaccount:${t.namespace}:${t.name}`, ['system:serviceaccounts', `system:serviceaccounts:${t.namespace}`], t.uid);
   });
 
+  // The components beside the server reach it on a local socket, as upstream's loopback
+  // client does (a token for a privileged user, minted at each start and never written down).
+  // An abstract socket (Linux): nothing on disk to clean up after a kill, nothing to collide with.
+  const loopback = process.platform === 'linux'
+    ? { socketPath: `\0skiff-apiserver-${randomBytes(12).toString('hex')}`, token: randomBytes(32).toString('base64url'), user: userOf(ADMIN_CN, [ADMIN_GROUP]) }
+    : undefined;
   let ready = false;
   const server = new ApiServer({
+    loopback,
     tls: { key: pki.serverKeyPem, cert: pki.serverCertPem, ca: pki.caCertPem },
     authenticator,
     rest: {
@@ -201,7 +215,9 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
   trace('kubeconfig written');
   ready = true;
 
-  const clientConfig = { server: url, caPem: pki.caCertPem, certPem: pki.adminCertPem, keyPem: pki.adminKeyPem };
+  const clientConfig: ClientConfig = loopback
+    ? { server: url, caPem: pki.caCertPem, socketPath: loopback.socketPath, token: loopback.token }
+    : { server: url, caPem: pki.caCertPem, certPem: pki.adminCertPem, keyPem: pki.adminKeyPem };
   const running: { components?: RunningComponents } = {};
   const nodeNames: string[] = [];
   const components = (async () => {
@@ -234,6 +250,7 @@ export async function startSkiff(options: SkiffOptions = {}): Promise<Skiff> {
     kubeconfig,
     kubeconfigPath,
     credentials: { caPem: pki.caCertPem, certPem: pki.adminCertPem, keyPem: pki.adminKeyPem },
+    componentConfig: clientConfig,
     bootstrap: reconcile,
     async close() {
       if (closed) return;

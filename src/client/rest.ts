@@ -3,6 +3,7 @@
 // component is an ordinary API client (client-go's rest.Interface, reduced to what the
 // components need).
 
+import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
@@ -26,6 +27,11 @@ export interface ClientConfig {
    * bursts of connections, each a TLS handshake, that overflow the server's accept queue.
    */
   maxSockets?: number;
+  /**
+   * The API server's loopback socket (components in the server's own process): requests go
+   * there as plain HTTP, authenticated by the token; server still names the Host.
+   */
+  socketPath?: string;
 }
 
 interface KubeconfigDoc {
@@ -164,7 +170,7 @@ class ResumingAgent extends https.Agent {
 
 export class RestClient {
   /** The connections of watches (long-lived streams); ordinary requests use their own pool. */
-  readonly agent: https.Agent;
+  readonly agent: http.Agent;
   private readonly pool: HttpPool;
   private readonly url: URL;
   private closed = false;
@@ -174,20 +180,26 @@ export class RestClient {
 
   constructor(readonly config: ClientConfig) {
     this.url = new URL(config.server);
-    const sessionKey = `${config.server}\0${credentialsKey(config)}`;
-    const secureContext = secureContextFor(config);
-    this.agent = new ResumingAgent({
-      keepAlive: true,
-      maxSockets: config.maxSockets ?? 64,
-      ca: config.caPem,
-      cert: config.certPem,
-      key: config.keyPem,
-      secureContext,
-    }, sessionKey);
-    this.pool = new HttpPool(this.url, () => {
-      const session = tlsSessions.get(sessionKey);
-      return { secureContext, ...(session ? { session } : {}) };
-    }, config.maxSockets ?? 64, (s) => tlsSessions.set(sessionKey, s));
+    const maxSockets = config.maxSockets ?? 64;
+    if (config.socketPath !== undefined) {
+      this.agent = new http.Agent({ keepAlive: true, maxSockets });
+      this.pool = new HttpPool(this.url, () => ({}), maxSockets, undefined, config.socketPath);
+    } else {
+      const sessionKey = `${config.server}\0${credentialsKey(config)}`;
+      const secureContext = secureContextFor(config);
+      this.agent = new ResumingAgent({
+        keepAlive: true,
+        maxSockets,
+        ca: config.caPem,
+        cert: config.certPem,
+        key: config.keyPem,
+        secureContext,
+      }, sessionKey);
+      this.pool = new HttpPool(this.url, () => {
+        const session = tlsSessions.get(sessionKey);
+        return { secureContext, ...(session ? { session } : {}) };
+      }, maxSockets, (s) => tlsSessions.set(sessionKey, s));
+    }
     this.headers = { Accept: 'application/json', 'User-Agent': config.userAgent ?? 'skiff' };
     if (config.token) this.headers.Authorization = `Bearer ${config.token}`;
     this.headLines = headLines(this.headers);
@@ -245,7 +257,9 @@ export class RestClient {
 
   /** Opens a raw streaming GET (used by watches). */
   stream(path: string, onResponse: (res: import('node:http').IncomingMessage) => void, onError: (e: Error) => void): import('node:http').ClientRequest {
-    const req = https.request({ host: this.url.hostname, port: this.url.port, path, method: 'GET', headers: this.headers, agent: this.agent }, onResponse);
+    const req = this.config.socketPath !== undefined
+      ? http.request({ socketPath: this.config.socketPath, path, method: 'GET', headers: { ...this.headers, Host: this.url.host }, agent: this.agent }, onResponse)
+      : https.request({ host: this.url.hostname, port: this.url.port, path, method: 'GET', headers: this.headers, agent: this.agent }, onResponse);
     req.on('error', onError);
     req.end();
     return req;

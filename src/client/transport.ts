@@ -53,6 +53,8 @@ export class HttpConnection {
     private readonly tlsOptions?: tls.ConnectionOptions,
     private readonly keepBody = true,
     private readonly onSession?: (session: Buffer) => void,
+    /** A local socket to connect to instead of the URL's host and port (plain HTTP; the URL names the Host). */
+    private readonly socketPath?: string,
   ) {}
 
   get open(): boolean { return this.socket !== undefined && !this.socket.destroyed; }
@@ -93,7 +95,9 @@ export class HttpConnection {
     this.connecting ??= new Promise<net.Socket>((resolve, reject) => {
       const port = Number(this.url.port || (this.url.protocol === 'https:' ? 443 : 80));
       const host = this.url.hostname;
-      const s: net.Socket = this.url.protocol === 'https:'
+      const s: net.Socket = this.socketPath !== undefined
+        ? net.connect({ path: this.socketPath }, () => done())
+        : this.url.protocol === 'https:'
         ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...this.tlsOptions }, () => done())
         : net.connect({ host, port }, () => done());
       const done = (): void => {
@@ -261,6 +265,7 @@ export class HttpPool {
     private readonly tlsOptions: () => tls.ConnectionOptions,
     private readonly maxSockets: number,
     private readonly onSession?: (session: Buffer) => void,
+    private readonly socketPath?: string,
   ) {}
 
   async request(method: string, path: string, headers: string, body?: string | Buffer): Promise<HttpResponse> {
@@ -307,7 +312,9 @@ export class HttpPool {
   }
 
   private connection(): HttpConnection {
-    return new HttpConnection(this.url, this.tlsOptions(), true, this.onSession);
+    return this.socketPath !== undefined
+      ? new HttpConnection(this.url, undefined, true, undefined, this.socketPath)
+      : new HttpConnection(this.url, this.tlsOptions(), true, this.onSession);
   }
 
   private release(conn: HttpConnection): void {

@@ -164,4 +164,23 @@ describe('client transport (HTTP/1.1 connections and pool)', () => {
     await pool.request('GET', '/', '').catch((e: Error) => { err = e.message; });
     expect(err).to.match(/closed/);
   });
+  it('connects over a local socket when given one (plain HTTP, the URL naming the Host)', async () => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} host=${req.headers.host}`);
+      res.end('{"over":"socket"}');
+    });
+    servers.push(server);
+    const socketPath = `\0skiff-transport-test-${process.pid}`;
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    const pool = new HttpPool(new URL('https://127.0.0.1:6443'), () => ({}), 2, undefined, socketPath);
+    try {
+      const a = await pool.request('GET', '/a', '');
+      const b = await pool.request('GET', '/b', '');
+      expect([a.status, a.body.toString(), b.status]).to.deep.equal([200, '{"over":"socket"}', 200]);
+      expect(seen).to.deep.equal(['GET /a host=127.0.0.1:6443', 'GET /b host=127.0.0.1:6443']);
+    } finally {
+      pool.close();
+    }
+  });
 });
