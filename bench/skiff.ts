@@ -24,7 +24,11 @@ const WORKER = new URL('./skiff-worker.ts', import.meta.url).href;
 type StartSkiff = typeof import('../src/index.ts').startSkiff;
 type Skiff = Awaited<ReturnType<StartSkiff>>;
 
+/** BENCH_SKIFF_STAGES=watch (ii),cold start runs only the named stages of part C (for a quick look at one). */
+const onlyStages = process.env.BENCH_SKIFF_STAGES?.split(',').map((s) => s.trim()).filter(Boolean);
+
 async function stage(report: Report, name: string, fn: () => Promise<void>): Promise<void> {
+  if (onlyStages && !onlyStages.includes(name)) return;
   const t0 = now();
   try {
     await fn();

@@ -13,8 +13,31 @@ export type AdmitResult = { admit: true } | { admit: false; reason: string; mess
 
 const ADMIT: AdmitResult = { admit: true };
 
-/** The effective request of a pod (the scheduler's accounting: init containers, sidecars, overhead). */
-export const requestsOf = (pod: Pod): Resource => podRequests(pod as unknown as SchedulerPod);
+/**
+ * The effective request of a pod (the scheduler's accounting: init containers, sidecars,
+ * overhead). Kept per pod object: each admission sums the requests of every pod admitted
+ * before, and a changed pod arrives as a new object.
+ */
+const requestsCache = new WeakMap<Pod, Resource>();
+export function requestsOf(pod: Pod): Resource {
+  let r = requestsCache.get(pod);
+  if (r === undefined) {
+    r = podRequests(pod as unknown as SchedulerPod);
+    requestsCache.set(pod, r);
+  }
+  return r;
+}
+
+/** The node's allocatable, parsed once per node object. */
+const allocatableCache = new WeakMap<Node, Resource>();
+function allocatableOf(node: Node): Resource {
+  let r = allocatableCache.get(node);
+  if (r === undefined) {
+    r = addResourceList(emptyResource(), node.status?.allocatable as Record<string, unknown> | undefined);
+    allocatableCache.set(node, r);
+  }
+  return r;
+}
 
 function insufficient(resourceName: string, requested: number, used: number, capacity: number): AdmitResult {
   const reason = `OutOf${resourceName}`;
@@ -91,7 +114,7 @@ export function admitPod(pod: Pod, node: Node, admitted: Pod[]): AdmitResult {
   if (pod.spec?.os?.name !== undefined && pod.spec.os.name !== 'linux') {
     return { admit: false, reason: 'PodOSNotSupported', message: "Failed to admit pod as the OS field doesn't match node OS" };
   }
-  const allocatable = addResourceList(emptyResource(), node.status?.allocatable as Record<string, unknown> | undefined);
+  const allocatable = allocatableOf(node);
   const fit = fitsResources(pod, allocatable, admitted);
   if (!fit.admit) return fit;
   if (!matchesNodeAffinity(pod, node)) {

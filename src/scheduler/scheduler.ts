@@ -330,11 +330,16 @@ export class Scheduler {
       const ni = candidates[(start + processed) % n];
       const st = fwk.runFilter(state, pod, ni);
       if (st.isSuccess()) feasible.push(ni);
-      else if (st.isRejected()) diag.statuses.set(ni.name, st);
-      else return new Error(st.message());
+      else if (!st.isRejected()) return new Error(st.message());
     }
     if (candidates === all) this.nextStartNodeIndex = (start + processed) % n;
-    if (feasible.length === 0) return diag;
+    if (feasible.length === 0) {
+      // Only a pod that fits nowhere needs each node's reason (the FailedScheduling message,
+      // preemption): the filters are asked again rather than every node's answer kept for
+      // the pods that do fit (most of them, turned down by most nodes under a spread).
+      for (const ni of candidates) diag.statuses.set(ni.name, fwk.runFilter(state, pod, ni));
+      return diag;
+    }
     if (feasible.length === 1) return feasible[0].name;
     const ps = fwk.runPreScore(state, pod, feasible);
     if (!ps.isSuccess()) return new Error(ps.message());

@@ -6,6 +6,13 @@ import type { EventView, WatchSink } from '../watch/cacher.ts';
 
 /** A watcher that lets this much pile up unread is cut off, as upstream drops slow watchers. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/**
+ * One watcher is written at most this often: events that come sooner after a write go out
+ * together with the next one. A quiet watcher's event is written at once; a busy one's (a
+ * namespace under a thousand writes/s) share writes, each of which costs a socket write and,
+ * over TLS, a record of its own.
+ */
+const MIN_WRITE_INTERVAL_MS = 5;
 
 export interface WatchStreamOptions {
   kind: string;
@@ -22,6 +29,8 @@ export class WatchStream implements WatchSink {
   private buffered: string[] = [];
   private closed = false;
   private timers: NodeJS.Timeout[] = [];
+  private lastWrite = -Infinity;
+  private writeTimer?: NodeJS.Timeout;
   onClose?: () => void;
 
   constructor(private readonly res: ServerResponse, private readonly opts: WatchStreamOptions) {
@@ -59,8 +68,23 @@ export class WatchStream implements WatchSink {
     this.end();
   }
 
+  /** Writes what is buffered, now or (shortly after the last write) at the next turn. */
   flush(): void {
+    if (this.closed || this.buffered.length === 0 || this.writeTimer !== undefined) return;
+    const wait = this.lastWrite + MIN_WRITE_INTERVAL_MS - performance.now();
+    if (wait > 0) {
+      this.writeTimer = setTimeout(() => {
+        this.writeTimer = undefined;
+        this.write();
+      }, wait);
+      return;
+    }
+    this.write();
+  }
+
+  private write(): void {
     if (this.closed || this.buffered.length === 0) return;
+    this.lastWrite = performance.now();
     const chunk = this.buffered.length === 1 ? this.buffered[0] : this.buffered.join('');
     this.buffered = [];
     this.res.write(chunk);
@@ -72,7 +96,7 @@ export class WatchStream implements WatchSink {
 
   end(): void {
     if (this.closed) return;
-    this.flush();
+    this.write();
     this.res.end();
     this.close();
   }
@@ -81,6 +105,7 @@ export class WatchStream implements WatchSink {
     if (this.closed) return;
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
+    if (this.writeTimer !== undefined) clearTimeout(this.writeTimer);
     this.onClose?.();
   }
 }

@@ -35,6 +35,16 @@ export interface InsufficientResource { resourceName: string; reason: string; re
 /** An extended resource: a domain-qualified name outside kubernetes.io (ignoredResources applies only to these). */
 const isExtendedResource = (name: string) => name.includes('/') && !name.includes('kubernetes.io/');
 
+/** Whether the request fits (insufficientResources is empty), without building the list. */
+function fits(req: Resource, ni: NodeInfo): boolean {
+  const alloc = ni.allocatable, used = ni.requested;
+  return ni.pods.length + 1 <= alloc.allowedPodNumber
+    && !(req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU)
+    && !(req.memory > 0 && req.memory > alloc.memory - used.memory)
+    && !(req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage)
+    && req.scalar.size === 0;
+}
+
 /** fitsRequest: every resource the pod would overrun on this node, in upstream's order. */
 export function insufficientResources(req: Resource, ni: NodeInfo, ignored: Set<string> = new Set(), ignoredGroups: Set<string> = new Set()): InsufficientResource[] {
   const out: InsufficientResource[] = [];
@@ -145,6 +155,8 @@ export const factory: PluginFactory = (_handle, rawArgs): PreFilterPlugin & Filt
     },
     filter(state, pod, ni) {
       const req = preFilterSlot.read(state) ?? podRequests(pod);
+      // The common answer first: nothing to list (extended resources take the full check).
+      if (fits(req, ni)) return Status.success();
       const insufficient = insufficientResources(req, ni, ignored, ignoredGroups);
       if (insufficient.length === 0) return Status.success();
       return Status.unschedulable(...insufficient.map((r) => r.reason));

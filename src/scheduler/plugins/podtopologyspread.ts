@@ -24,6 +24,10 @@ import { findUntoleratedTaint, isDoNotScheduleTaint } from './taints.ts';
 export const NAME = 'PodTopologySpread';
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
 export const ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + ' (missing required label)';
+// Filter turns most nodes down for a spread-out pod, one status each: these two are shared
+// (a status is never changed but for its plugin's name, which is this plugin's on both).
+const CONSTRAINTS_NOT_MATCH = Status.unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+const MISSING_LABEL = Status.unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
 const LABEL_HOSTNAME = 'kubernetes.io/hostname';
 const LABEL_ZONE = 'topology.kubernetes.io/zone';
 
@@ -340,9 +344,9 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
       for (let i = 0; i < s.constraints.length; i++) {
         const c = s.constraints[i];
         const v = labels?.[c.topologyKey];
-        if (v === undefined) return Status.unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
+        if (v === undefined) return MISSING_LABEL;
         const skew = (s.counts[i].get(v) ?? 0) + s.selfMatch[i] - s.minMatchNum(i);
-        if (skew > c.maxSkew) return Status.unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+        if (skew > c.maxSkew) return CONSTRAINTS_NOT_MATCH;
       }
       return Status.success();
     },
