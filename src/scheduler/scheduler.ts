@@ -337,7 +337,11 @@ export class Scheduler {
       // Only a pod that fits nowhere needs each node's reason (the FailedScheduling message,
       // preemption): the filters are asked again rather than every node's answer kept for
       // the pods that do fit (most of them, turned down by most nodes under a spread).
-      for (const ni of candidates) diag.statuses.set(ni.name, fwk.runFilter(state, pod, ni));
+      for (const ni of candidates) {
+        const st = fwk.runFilter(state, pod, ni);
+        if (st.isRejected()) diag.statuses.set(ni.name, st);
+        else if (!st.isSuccess()) return new Error(st.message());
+      }
       return diag;
     }
     if (feasible.length === 1) return feasible[0].name;
