@@ -31,7 +31,9 @@ export function formatDuration(ms: number): string {
 export function parseDuration(text: string): number | undefined {
   const s = text.trim();
   if (s === '0') return 0;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+  // µ (U+00B5) and μ (U+03BC) escaped: esbuild leaves a regex literal as written, and one
+  // character beyond Latin-1 makes V8 hold the whole bundle's source as a two-byte string.
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/y;
   let total = 0;
   let matched = 0;
   while (re.lastIndex < s.length) {

@@ -173,7 +173,9 @@ describe('agent: Go durations', () => {
     [10_000, '10s'], [80_000, '1m20s'], [300_000, '5m0s'], [3_600_000, '1h0m0s'], [3_723_500, '1h2m3.5s'],
   ];
   for (const [ms, text] of formats) it(`${ms}ms prints as ${text}`, () => expect(formatDuration(ms)).to.equal(text));
-  const parses: [string, number | undefined][] = [['2s', 2000], ['500ms', 500], ['1m30s', 90_000], ['1.5h', 5_400_000], ['0', 0], ['10', undefined], ['s', undefined], ['2x', undefined]];
+  const parses: [string, number | undefined][] = [['2s', 2000], ['500ms', 500], ['1m30s', 90_000], ['1.5h', 5_400_000], ['0', 0], ['10', undefined], ['s', undefined], ['2x', undefined],
+    // Go takes both micro signs (U+00B5 and the Greek U+03BC) and "us".
+    ['250\u00b5s', 0.25], ['250\u03bcs', 0.25], ['3us', 0.003]];
   for (const [text, ms] of parses) it(`"${text}" parses as ${ms}`, () => expect(parseDuration(text)).to.equal(ms));
 });
 
