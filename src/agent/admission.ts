@@ -13,31 +13,24 @@ export type AdmitResult = { admit: true } | { admit: false; reason: string; mess
 
 const ADMIT: AdmitResult = { admit: true };
 
-/**
- * The effective request of a pod (the scheduler's accounting: init containers, sidecars,
- * overhead). Kept per pod object: each admission sums the requests of every pod admitted
- * before, and a changed pod arrives as a new object.
- */
-const requestsCache = new WeakMap<Pod, Resource>();
-export function requestsOf(pod: Pod): Resource {
-  let r = requestsCache.get(pod);
-  if (r === undefined) {
-    r = podRequests(pod as unknown as SchedulerPod);
-    requestsCache.set(pod, r);
-  }
-  return r;
+/** fn's answer kept per object (a changed pod or node arrives as a new object). */
+function perObject<K extends object, V>(fn: (k: K) => V): (k: K) => V {
+  const cache = new WeakMap<K, V>();
+  return (k) => {
+    let v = cache.get(k);
+    if (v === undefined) cache.set(k, (v = fn(k)));
+    return v;
+  };
 }
 
+/**
+ * The effective request of a pod (the scheduler's accounting: init containers, sidecars,
+ * overhead), kept per pod: each admission sums the requests of every pod admitted before.
+ */
+export const requestsOf: (pod: Pod) => Resource = perObject((pod) => podRequests(pod as unknown as SchedulerPod));
+
 /** The node's allocatable, parsed once per node object. */
-const allocatableCache = new WeakMap<Node, Resource>();
-function allocatableOf(node: Node): Resource {
-  let r = allocatableCache.get(node);
-  if (r === undefined) {
-    r = addResourceList(emptyResource(), node.status?.allocatable as Record<string, unknown> | undefined);
-    allocatableCache.set(node, r);
-  }
-  return r;
-}
+const allocatableOf: (node: Node) => Resource = perObject((node) => addResourceList(emptyResource(), node.status?.allocatable as Record<string, unknown> | undefined));
 
 function insufficient(resourceName: string, requested: number, used: number, capacity: number): AdmitResult {
   const reason = `OutOf${resourceName}`;

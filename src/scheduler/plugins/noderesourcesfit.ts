@@ -35,40 +35,35 @@ export interface InsufficientResource { resourceName: string; reason: string; re
 /** An extended resource: a domain-qualified name outside kubernetes.io (ignoredResources applies only to these). */
 const isExtendedResource = (name: string) => name.includes('/') && !name.includes('kubernetes.io/');
 
-/** Whether the request fits (insufficientResources is empty), without building the list. */
-function fits(req: Resource, ni: NodeInfo): boolean {
-  const alloc = ni.allocatable, used = ni.requested;
-  return ni.pods.length + 1 <= alloc.allowedPodNumber
-    && !(req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU)
-    && !(req.memory > 0 && req.memory > alloc.memory - used.memory)
-    && !(req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage)
-    && req.scalar.size === 0;
-}
+/** Nothing short: shared, so that the common answer allocates nothing. */
+const NONE: readonly InsufficientResource[] = Object.freeze([]);
 
 /** fitsRequest: every resource the pod would overrun on this node, in upstream's order. */
-export function insufficientResources(req: Resource, ni: NodeInfo, ignored: Set<string> = new Set(), ignoredGroups: Set<string> = new Set()): InsufficientResource[] {
-  const out: InsufficientResource[] = [];
+export function insufficientResources(req: Resource, ni: NodeInfo, ignored: Set<string> = new Set(), ignoredGroups: Set<string> = new Set()): readonly InsufficientResource[] {
+  let out: InsufficientResource[] | undefined;
   const alloc = ni.allocatable, used = ni.requested;
   if (ni.pods.length + 1 > alloc.allowedPodNumber) {
-    out.push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: ni.pods.length, capacity: alloc.allowedPodNumber });
+    (out ??= []).push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: ni.pods.length, capacity: alloc.allowedPodNumber });
   }
-  if (req.milliCPU === 0 && req.memory === 0 && req.ephemeralStorage === 0 && req.scalar.size === 0) return out;
+  if (req.milliCPU === 0 && req.memory === 0 && req.ephemeralStorage === 0 && req.scalar.size === 0) return out ?? NONE;
   if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) {
-    out.push({ resourceName: 'cpu', reason: 'Insufficient cpu', requested: req.milliCPU, used: used.milliCPU, capacity: alloc.milliCPU });
+    (out ??= []).push({ resourceName: 'cpu', reason: 'Insufficient cpu', requested: req.milliCPU, used: used.milliCPU, capacity: alloc.milliCPU });
   }
   if (req.memory > 0 && req.memory > alloc.memory - used.memory) {
-    out.push({ resourceName: 'memory', reason: 'Insufficient memory', requested: req.memory, used: used.memory, capacity: alloc.memory });
+    (out ??= []).push({ resourceName: 'memory', reason: 'Insufficient memory', requested: req.memory, used: used.memory, capacity: alloc.memory });
   }
   if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) {
-    out.push({ resourceName: 'ephemeral-storage', reason: 'Insufficient ephemeral-storage', requested: req.ephemeralStorage, used: used.ephemeralStorage, capacity: alloc.ephemeralStorage });
+    (out ??= []).push({ resourceName: 'ephemeral-storage', reason: 'Insufficient ephemeral-storage', requested: req.ephemeralStorage, used: used.ephemeralStorage, capacity: alloc.ephemeralStorage });
   }
-  for (const [name, q] of req.scalar) {
-    if (q === 0) continue;
-    if (isExtendedResource(name) && (ignored.has(name) || (ignoredGroups.size > 0 && ignoredGroups.has(name.split('/')[0])))) continue;
-    const a = alloc.scalar.get(name) ?? 0, u = used.scalar.get(name) ?? 0;
-    if (q > a - u) out.push({ resourceName: name, reason: `Insufficient ${name}`, requested: q, used: u, capacity: a });
+  if (req.scalar.size > 0) {
+    for (const [name, q] of req.scalar) {
+      if (q === 0) continue;
+      if (isExtendedResource(name) && (ignored.has(name) || (ignoredGroups.size > 0 && ignoredGroups.has(name.split('/')[0])))) continue;
+      const a = alloc.scalar.get(name) ?? 0, u = used.scalar.get(name) ?? 0;
+      if (q > a - u) (out ??= []).push({ resourceName: name, reason: `Insufficient ${name}`, requested: q, used: u, capacity: a });
+    }
   }
-  return out;
+  return out ?? NONE;
 }
 
 function leastRequested(requested: number, capacity: number): number {
@@ -155,8 +150,6 @@ export const factory: PluginFactory = (_handle, rawArgs): PreFilterPlugin & Filt
     },
     filter(state, pod, ni) {
       const req = preFilterSlot.read(state) ?? podRequests(pod);
-      // The common answer first: nothing to list (extended resources take the full check).
-      if (fits(req, ni)) return Status.success();
       const insufficient = insufficientResources(req, ni, ignored, ignoredGroups);
       if (insufficient.length === 0) return Status.success();
       return Status.unschedulable(...insufficient.map((r) => r.reason));
