@@ -4,18 +4,44 @@
 // feed it; the scheduling cycle reads it through a snapshot.
 
 import { addPod, newNodeInfo, newPodInfo, removePod, setNode } from './framework/nodeinfo.ts';
-import type { Node, NodeInfo, Pod, Snapshot } from './framework/types.ts';
+import type { ChangeJournal, Node, NodeInfo, Pod, Snapshot } from './framework/types.ts';
 
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 const REGION_LABEL = 'topology.kubernetes.io/region';
 
 interface PodState { pod: Pod; nodeName: string; assumed: boolean }
 
+/** How many changes the journal remembers; a reader further behind looks at every node again. */
+const JOURNAL_LENGTH = 8192;
+
+/** Every NodeInfo change, appended as it happens (what upstream's cache keeps as its most-recently-updated list). */
+class Journal implements ChangeJournal {
+  private entries: NodeInfo[] = [];
+  /** Position of entries[0]. */
+  private start = 0;
+
+  get seq(): number { return this.start + this.entries.length; }
+
+  record(ni: NodeInfo): void {
+    if (this.entries.length >= JOURNAL_LENGTH) {
+      const drop = JOURNAL_LENGTH / 2;
+      this.entries.splice(0, drop);
+      this.start += drop;
+    }
+    this.entries.push(ni);
+  }
+
+  since(seq: number): readonly NodeInfo[] | undefined {
+    return seq < this.start ? undefined : this.entries.slice(seq - this.start);
+  }
+}
+
 export class Cache {
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly pods = new Map<string, PodState>();
   /** Nodes in zone-interleaved order (upstream nodeTree), rebuilt when nodes come or go. */
   private order: NodeInfo[] | undefined;
+  private readonly journal = new Journal();
 
   get nodeCount(): number { return this.order?.length ?? this.list().length; }
 
@@ -25,6 +51,7 @@ export class Cache {
     if (ni) {
       const zoneChanged = zoneOf(ni.node) !== zoneOf(node) || !ni.node.metadata?.uid;
       setNode(ni, node);
+      this.journal.record(ni);
       if (zoneChanged) this.order = undefined;
       return;
     }
@@ -39,7 +66,12 @@ export class Cache {
     const ni = this.nodes.get(name);
     if (!ni) return;
     // Pods still bound to it keep a placeholder until they are deleted.
-    if (ni.pods.length > 0) { ni.node = { metadata: { name } }; ni.generation++; }
+    if (ni.pods.length > 0) {
+      const allocatable = ni.allocatable;
+      setNode(ni, { metadata: { name } });
+      ni.allocatable = allocatable;
+      this.journal.record(ni);
+    }
     else this.nodes.delete(name);
     this.order = undefined;
   }
@@ -49,7 +81,7 @@ export class Cache {
     const uid = pod.metadata?.uid ?? '';
     if (this.pods.has(uid)) throw new Error(`pod ${pod.metadata?.namespace}/${pod.metadata?.name} is already in the cache`);
     this.pods.set(uid, { pod, nodeName, assumed: true });
-    addPod(this.nodeFor(nodeName), newPodInfo(pod));
+    this.addToNode(nodeName, pod);
   }
 
   /** Binding failed: take the assumed pod back. */
@@ -70,7 +102,7 @@ export class Cache {
     const st = this.pods.get(uid);
     if (st) this.removeFromNode(st.nodeName, uid);
     this.pods.set(uid, { pod, nodeName, assumed: false });
-    addPod(this.nodeFor(nodeName), newPodInfo(pod));
+    this.addToNode(nodeName, pod);
   }
 
   removePod(pod: Pod): void {
@@ -90,6 +122,7 @@ export class Cache {
     let withAffinity: NodeInfo[] | undefined, withAnti: NodeInfo[] | undefined;
     return {
       nodeInfos: list,
+      changes: this.journal,
       get: (name) => nodes.get(name),
       get havePodsWithAffinity() { return (withAffinity ??= list.filter((n) => n.podsWithAffinity.length > 0)); },
       get havePodsWithRequiredAntiAffinity() { return (withAnti ??= list.filter((n) => n.podsWithRequiredAntiAffinity.length > 0)); },
@@ -126,10 +159,16 @@ export class Cache {
     return ni;
   }
 
+  private addToNode(nodeName: string, pod: Pod): void {
+    const ni = this.nodeFor(nodeName);
+    addPod(ni, newPodInfo(pod));
+    this.journal.record(ni);
+  }
+
   private removeFromNode(nodeName: string, uid: string): void {
     const ni = this.nodes.get(nodeName);
     if (!ni) return;
-    removePod(ni, uid);
+    if (removePod(ni, uid)) this.journal.record(ni);
     if (ni.pods.length === 0 && !ni.node.metadata?.uid) this.nodes.delete(nodeName);
   }
 }

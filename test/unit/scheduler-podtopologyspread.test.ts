@@ -6,8 +6,9 @@
 import { expect } from 'chai';
 import type { V1TopologySpreadConstraint } from '@kubernetes/client-node';
 import { addPod, newPodInfo, removePod, setNode } from '../../src/scheduler/framework/nodeinfo.ts';
-import { Code, CycleState, isFilter, isPreFilter, type NodeInfo } from '../../src/scheduler/framework/types.ts';
+import { Code, CycleState, isFilter, isPreFilter, type NodeInfo, type Pod } from '../../src/scheduler/framework/types.ts';
 import * as pts from '../../src/scheduler/plugins/podtopologyspread.ts';
+import { Cache } from '../../src/scheduler/cache.ts';
 import { fakeHandle, node, nodeInfo, pod, runFilter, runScore, scoresOf, type PodOptions } from './scheduler-fixtures.ts';
 
 const HOST = 'kubernetes.io/hostname';
@@ -221,6 +222,52 @@ describe('PodTopologySpread counts kept across cycles', () => {
         const p = probe(selector);
         const got = runFilter(cached, p, ns).statuses;
         const want = runFilter(pts.factory(fakeHandle(ns)), p, ns).statuses;
+        expect([...got].map(([n, st]) => [n, st.code]), `step ${step}`).to.deep.equal([...want].map(([n, st]) => [n, st.code]));
+      }
+    }
+  });
+});
+
+describe('PodTopologySpread counts kept across cycles of the scheduler cache', () => {
+  it('agree with a fresh count when only the nodes the journal names are looked at again', () => {
+    // The cache names each changed node in its journal and the plugin revisits only those,
+    // while the node list stays the same: pods come and go, nodes change labels (other than
+    // their zone, which rebuilds the list), and a burst of changes outruns the journal.
+    let seed = 11;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const zones = ['z1', 'z2', 'z3'];
+    const nodeOf = (i: number, zone: string, extra: Record<string, string> = {}) => node(`n${i}`, { labels: { zone, ...extra } });
+    const cache = new Cache();
+    for (let i = 0; i < 12; i++) cache.addNode(nodeOf(i, zones[i % 3]));
+    const handle = { ...fakeHandle([]), snapshot: () => cache.snapshot() };
+    const cached = pts.factory(handle);
+    const probe = (selector: object) => pod('p', { labels: { foo: '' }, topologySpreadConstraints: [spread(1, 'zone', 'DoNotSchedule', selector), spread(2, HOST, 'DoNotSchedule', selector)] });
+    const placed: Pod[] = [];
+    let uid = 0;
+    const first = cache.snapshot().nodeInfos;
+    for (let step = 0; step < 300; step++) {
+      const i = rnd(12);
+      const what = rnd(10);
+      if (what < 5) {
+        const p = pod(`x${uid++}`, { labels: rnd(2) ? { foo: '' } : { bar: '' }, nodeName: `n${i}` });
+        placed.push(p);
+        if (rnd(2)) cache.addOrUpdatePod(p); else cache.assumePod(p, `n${i}`);
+      } else if (what < 8 && placed.length > 0) {
+        cache.removePod(placed.splice(rnd(placed.length), 1)[0]);
+      } else {
+        cache.addNode(nodeOf(i, zones[i % 3], rnd(2) ? { disk: 'ssd' } : {}));
+      }
+      if (step === 150) {
+        // More changes than the journal keeps: the next cycle counts every node again.
+        const p = pod('burst', { labels: { foo: '' }, nodeName: 'n0' });
+        for (let k = 0; k < 5000; k++) { cache.addOrUpdatePod(p); cache.removePod(p); }
+      }
+      const nodes = cache.snapshot().nodeInfos;
+      expect(nodes, 'the node list is kept').to.equal(first);
+      for (const selector of [fooExists, barExists]) {
+        const p = probe(selector);
+        const got = runFilter(cached, p, nodes).statuses;
+        const want = runFilter(pts.factory(fakeHandle(nodes)), p, nodes).statuses;
         expect([...got].map(([n, st]) => [n, st.code]), `step ${step}`).to.deep.equal([...want].map(([n, st]) => [n, st.code]));
       }
     }

@@ -123,6 +123,9 @@ export function newNodeInfo(node: Node): NodeInfo {
   return {
     node,
     name: node.metadata?.name ?? '',
+    labels: node.metadata?.labels,
+    taints: node.spec?.taints,
+    unschedulable: node.spec?.unschedulable === true,
     pods: [],
     podsWithAffinity: [],
     podsWithRequiredAntiAffinity: [],
@@ -137,6 +140,9 @@ export function newNodeInfo(node: Node): NodeInfo {
 /** Replaces the node object (labels, taints, allocatable changed), keeping its pods. */
 export function setNode(ni: NodeInfo, node: Node): void {
   ni.node = node;
+  ni.labels = node.metadata?.labels;
+  ni.taints = node.spec?.taints;
+  ni.unschedulable = node.spec?.unschedulable === true;
   ni.allocatable = addResourceList(emptyResource(), node.status?.allocatable as Record<string, unknown> | undefined);
   ni.generation++;
 }

@@ -3,7 +3,7 @@
 // extension points a plugin may implement. Plugins are plain objects; the framework
 // (runtime.ts) calls the points each plugin has, in profile order.
 
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { V1Node, V1Pod, V1Taint } from '@kubernetes/client-node';
 import type { LabelSelector } from '../../registry/selection.ts';
 
 export type Pod = V1Pod;
@@ -100,6 +100,14 @@ export type HostPortInfo = Map<string, Set<string>>;
 export interface NodeInfo {
   node: Node;
   name: string;
+  /**
+   * The node's labels, taints and spec.unschedulable, taken when the node is set (setNode):
+   * the filters read them on hundreds of nodes for every pod, and from here that is one
+   * object in memory per node rather than the node, its metadata and its spec.
+   */
+  labels: Record<string, string> | undefined;
+  taints: V1Taint[] | undefined;
+  unschedulable: boolean;
   pods: PodInfo[];
   podsWithAffinity: PodInfo[];
   podsWithRequiredAntiAffinity: PodInfo[];
@@ -113,9 +121,19 @@ export interface NodeInfo {
   generation: number;
 }
 
+/** NodeInfos in the order they changed: position seq is the seq-th change since the start. */
+export interface ChangeJournal {
+  /** The position after the latest change. */
+  readonly seq: number;
+  /** The NodeInfos changed at or after position seq (repeats possible); undefined once those are forgotten. */
+  since(seq: number): readonly NodeInfo[] | undefined;
+}
+
 /** What the plugins read of the cluster during a cycle (SharedLister + listers). */
 export interface Snapshot {
   nodeInfos: NodeInfo[];
+  /** Which NodeInfos changed lately, for readers that keep per-node derived data (the scheduler's cache has it). */
+  changes?: ChangeJournal;
   get(nodeName: string): NodeInfo | undefined;
   havePodsWithAffinity: NodeInfo[];
   havePodsWithRequiredAntiAffinity: NodeInfo[];

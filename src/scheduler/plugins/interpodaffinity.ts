@@ -231,7 +231,7 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
 
     score(cs, _pod, ni) {
       const score = cs.read<TopologyScore>(PRE_SCORE_KEY);
-      const labels = ni.node.metadata?.labels;
+      const labels = ni.labels;
       if (!score || !labels) return 0;
       let total = 0;
       for (const [key, values] of score) {

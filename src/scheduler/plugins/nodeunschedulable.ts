@@ -13,7 +13,7 @@ const UNSCHEDULABLE_TAINT = { key: TAINT_NODE_UNSCHEDULABLE, effect: 'NoSchedule
 export const factory: PluginFactory = (): FilterPlugin => ({
   name: NAME,
   filter(_state, pod, ni) {
-    if (!ni.node.spec?.unschedulable) return Status.success();
+    if (!ni.unschedulable) return Status.success();
     if (tolerationsTolerateTaint(pod.spec?.tolerations, UNSCHEDULABLE_TAINT)) return Status.success();
     return Status.unresolvable(ERR_REASON_UNSCHEDULABLE);
   },

@@ -15,7 +15,7 @@
 
 import type { V1TopologySpreadConstraint } from '@kubernetes/client-node';
 import { NOTHING } from '../framework/nodeinfo.ts';
-import { MAX_NODE_SCORE, Status, type CycleState, type FilterPlugin, type Node, type NodeInfo, type PluginFactory, type Pod, type PodInfo, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../framework/types.ts';
+import { MAX_NODE_SCORE, Status, type ChangeJournal, type CycleState, type FilterPlugin, type Node, type NodeInfo, type PluginFactory, type Pod, type PodInfo, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../framework/types.ts';
 import { fromMetaLabelSelector, matchLabels, type LabelSelector, type MetaLabelSelector } from '../../registry/selection.ts';
 import { requiredNodeAffinity, type RequiredNodeAffinity } from './nodeselector.ts';
 import { StateSlot } from './stateslot.ts';
@@ -156,43 +156,63 @@ class DomainCounts {
   private gens: number[] = [];
   private values: (string | undefined)[] = [];
   private counts: number[] = [];
+  /** Slot of each NodeInfo of nodes, and the journal position the slots are current to. */
+  private slots = new Map<NodeInfo, number>();
+  private seq: number | undefined;
   /** Per domain: the nodes in it, and their matching pods. */
   private readonly members = new Map<string, number>();
   readonly totals = new Map<string, number>();
 
-  refresh(nodes: NodeInfo[], domainOf: (ni: NodeInfo) => string | undefined, countOf: (ni: NodeInfo) => number): Map<string, number> {
+  /**
+   * The totals per domain over nodes. Only nodes changed since the last call are looked at
+   * again: those the journal names when it has them all, else every node's generation.
+   */
+  refresh(nodes: NodeInfo[], domainOf: (ni: NodeInfo) => string | undefined, countOf: (ni: NodeInfo) => number, journal?: ChangeJournal): Map<string, number> {
+    let changed: readonly NodeInfo[] | undefined;
     if (nodes !== this.nodes || nodes.length !== this.gens.length) {
       this.nodes = nodes;
       this.refs = nodes.slice();
       this.gens = new Array<number>(nodes.length).fill(-1);
       this.values = new Array<string | undefined>(nodes.length).fill(undefined);
       this.counts = new Array<number>(nodes.length).fill(0);
+      this.slots = new Map(nodes.map((ni, i) => [ni, i]));
       this.members.clear();
       this.totals.clear();
+    } else if (journal && this.seq !== undefined) {
+      changed = journal.since(this.seq);
     }
-    for (let i = 0; i < nodes.length; i++) {
-      const ni = nodes[i];
-      if (ni.generation === this.gens[i] && ni === this.refs[i]) continue;
-      const old = this.values[i];
-      if (old !== undefined) {
-        const m = this.members.get(old)! - 1;
-        if (m === 0) { this.members.delete(old); this.totals.delete(old); } else {
-          this.members.set(old, m);
-          this.totals.set(old, this.totals.get(old)! - this.counts[i]);
-        }
+    if (changed) {
+      for (const ni of changed) {
+        const i = this.slots.get(ni);
+        if (i !== undefined) this.update(i, ni, domainOf, countOf);
       }
-      const v = domainOf(ni);
-      const n = v === undefined ? 0 : countOf(ni);
-      if (v !== undefined) {
-        this.members.set(v, (this.members.get(v) ?? 0) + 1);
-        this.totals.set(v, (this.totals.get(v) ?? 0) + n);
-      }
-      this.gens[i] = ni.generation;
-      this.refs[i] = ni;
-      this.values[i] = v;
-      this.counts[i] = n;
+    } else {
+      for (let i = 0; i < nodes.length; i++) this.update(i, nodes[i], domainOf, countOf);
     }
+    this.seq = journal?.seq;
     return this.totals;
+  }
+
+  private update(i: number, ni: NodeInfo, domainOf: (ni: NodeInfo) => string | undefined, countOf: (ni: NodeInfo) => number): void {
+    if (ni.generation === this.gens[i] && ni === this.refs[i]) return;
+    const old = this.values[i];
+    if (old !== undefined) {
+      const m = this.members.get(old)! - 1;
+      if (m === 0) { this.members.delete(old); this.totals.delete(old); } else {
+        this.members.set(old, m);
+        this.totals.set(old, this.totals.get(old)! - this.counts[i]);
+      }
+    }
+    const v = domainOf(ni);
+    const n = v === undefined ? 0 : countOf(ni);
+    if (v !== undefined) {
+      this.members.set(v, (this.members.get(v) ?? 0) + 1);
+      this.totals.set(v, (this.totals.get(v) ?? 0) + n);
+    }
+    this.gens[i] = ni.generation;
+    this.refs[i] = ni;
+    this.values[i] = v;
+    this.counts[i] = n;
   }
 }
 
@@ -308,14 +328,18 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
       if (constraints.length === 0) return { status: Status.skip() };
       const ns = pod.metadata?.namespace ?? 'default';
       const required = requiredNodeAffinity(pod);
+      // The journal speaks of the snapshot's nodes only (a preemption dry run passes copies).
+      const snapshot = handle.snapshot();
+      const journal = nodes === snapshot.nodeInfos ? snapshot.changes : undefined;
       const counts = constraints.map((c) => domains.get(domainSignature('filter', c, constraints, pod)).refresh(
         nodes,
         (ni) => {
-          const labels = ni.node.metadata?.labels;
+          const labels = ni.labels;
           if (!hasAllKeys(labels, constraints)) return undefined;
           return included(c, pod, ni.node, required.none || required.match(ni.node)) ? labels![c.topologyKey] : undefined;
         },
         (ni) => countMatching(ni.pods, c.selector, ns),
+        journal,
       ));
       const paths = counts.map((m) => {
         const p = new CriticalPaths();
@@ -340,7 +364,7 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
     filter(cs, _pod, ni) {
       const s = preFilterSlot.read(cs);
       if (!s) return Status.error(`reading "${preFilterSlot.key}" from cycleState: not found`);
-      const labels = ni.node.metadata?.labels;
+      const labels = ni.labels;
       for (let i = 0; i < s.constraints.length; i++) {
         const c = s.constraints[i];
         const v = labels?.[c.topologyKey];
@@ -352,7 +376,8 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
     },
 
     preScore(cs, pod, filtered) {
-      const all = handle.snapshot().nodeInfos;
+      const snapshot = handle.snapshot();
+      const all = snapshot.nodeInfos;
       if (filtered.length === 0 || all.length === 0) return Status.skip();
       const constraints = constraintsFor(pod, 'ScheduleAnyway');
       if (constraints.length === 0) return Status.skip();
@@ -361,7 +386,7 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
       const ignoredNodes = new Set<string>();
       const counts = constraints.map(() => new Map<string, number>());
       for (const ni of filtered) {
-        const labels = ni.node.metadata?.labels;
+        const labels = ni.labels;
         if (requireAll && !hasAllKeys(labels, constraints)) { ignoredNodes.add(ni.name); continue; }
         for (let i = 0; i < constraints.length; i++) {
           const c = constraints[i];
@@ -380,11 +405,12 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
         const totals = domains.get(domainSignature(requireAll ? 'score' : 'score-defaults', c, constraints, pod)).refresh(
           all,
           (ni) => {
-            const labels = ni.node.metadata?.labels;
+            const labels = ni.labels;
             if (requireAll && !hasAllKeys(labels, constraints)) return undefined;
             return included(c, pod, ni.node, required.none || required.match(ni.node)) ? labels?.[c.topologyKey] ?? '' : undefined;
           },
           (ni) => countMatching(ni.pods, c.selector, ns),
+          snapshot.changes,
         );
         // Only domains of candidate nodes matter.
         for (const v of counts[i].keys()) counts[i].set(v, totals.get(v) ?? 0);
@@ -398,7 +424,7 @@ export const factory: PluginFactory = (handle, rawArgs): PreFilterPlugin & Filte
     score(cs, _pod, ni) {
       const s = preScoreSlot.read(cs);
       if (!s || s.ignoredNodes.has(ni.name)) return 0;
-      const labels = ni.node.metadata?.labels;
+      const labels = ni.labels;
       let score = 0;
       for (let i = 0; i < s.constraints.length; i++) {
         const c = s.constraints[i];

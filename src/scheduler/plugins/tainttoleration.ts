@@ -17,7 +17,7 @@ export const factory: PluginFactory = (): FilterPlugin & PreScorePlugin & ScoreP
   return {
   name: NAME,
   filter(_state, pod, ni) {
-    const taints = ni.node.spec?.taints;
+    const taints = ni.taints;
     if (!taints || taints.length === 0) return Status.success();
     const taint = findUntoleratedTaint(taints, pod.spec?.tolerations, isDoNotScheduleTaint);
     return taint ? Status.unresolvable(untoleratedTaintReason(taint.key, taint.value)) : Status.success();
@@ -29,7 +29,7 @@ export const factory: PluginFactory = (): FilterPlugin & PreScorePlugin & ScoreP
     return Status.success();
   },
   score(state, pod, ni) {
-    const taints = ni.node.spec?.taints;
+    const taints = ni.taints;
     if (!taints || taints.length === 0) return 0;
     const tolerations = preScoreSlot.read(state) ?? pod.spec?.tolerations ?? [];
     let intolerable = 0;
