@@ -14,6 +14,25 @@ const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
  */
 const MIN_WRITE_INTERVAL_MS = 5;
 
+/**
+ * The last chunk written, encoded once: watchers of the same events (a namespace's hundred
+ * watchers) flush the same lines one after another in the same turn, and each after the
+ * first writes the bytes already made instead of joining and encoding the lines again.
+ */
+let lastLines: readonly string[] = [];
+let lastChunk: Buffer | undefined;
+
+function encodeChunk(lines: readonly string[]): Buffer {
+  if (lastChunk !== undefined && lines.length === lastLines.length) {
+    let same = true;
+    for (let i = 0; i < lines.length && same; i++) same = lines[i] === lastLines[i];
+    if (same) return lastChunk;
+  }
+  lastChunk = Buffer.from(lines.length === 1 ? lines[0] : lines.join(''));
+  lastLines = lines;
+  return lastChunk;
+}
+
 export interface WatchStreamOptions {
   kind: string;
   apiVersion: string;
@@ -85,9 +104,9 @@ export class WatchStream implements WatchSink {
   private write(): void {
     if (this.closed || this.buffered.length === 0) return;
     this.lastWrite = performance.now();
-    const chunk = this.buffered.length === 1 ? this.buffered[0] : this.buffered.join('');
+    const lines = this.buffered;
     this.buffered = [];
-    this.res.write(chunk);
+    this.res.write(encodeChunk(lines));
     if (this.res.writableLength > MAX_BUFFERED_BYTES) {
       this.res.destroy();
       this.close();
