@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ITaint } from 'kubernetes-models/v1';
 import { EventRecorder, type ObjectReference } from '../client/events.ts';
-import { Informer } from '../client/informer.ts';
 import { isAlreadyExists, isNotFound, resource, resourcePath, RestClient, withQuery, type ClientConfig } from '../client/rest.ts';
 import { createLogger, type Level, type Logger } from '../log.ts';
 import { timestamp } from '../registry/object.ts';
@@ -28,13 +27,13 @@ import { removeOrphanedPodDirs } from './volumes/manager.ts';
 import { StatusManager } from './statusmanager.ts';
 import { startAgentServer, type AgentServer } from './server/index.ts';
 import { isTerminalPhase, podDescription, podKey, type Node, type Pod, type ResourceList } from './types.ts';
+import { ownPodSource, type PodSource, type PodSubscription } from './podsource.ts';
 import { createPodObjects, type PodObjects } from './kuberuntime/objects.ts';
 import { PeriodicPass } from './periodic.ts';
 import { ContainerLogManager, type ContainerLogPolicy, type LogRuntime } from './logs/manager.ts';
 import type { INodeStatus } from 'kubernetes-models/v1';
 
 const nodes = resource('nodes');
-const podsResource = resource('pods');
 
 export interface NodeAgentOptions {
   /** The API client to use (shared with the caller, not closed by stop()). */
@@ -77,6 +76,8 @@ export interface NodeAgentOptions {
   dataDir?: string;
   /** Where pods' ConfigMaps, Secrets and Services come from (shared by many simulated nodes); default: the agent's own, from its client. */
   objects?: PodObjects;
+  /** Where the node's pods come from (one watch shared by many simulated nodes); default: its own watch. */
+  podSource?: PodSource;
   /** The kubelet's root dir (pods/<uid>/..., pod logs under logs/); unset: pods keep nothing on disk (simulated nodes). */
   rootDir?: string;
   /** Port of the agent's HTTPS endpoint (logs, exec, attach, port-forward; 0 = free), served when the runtime streams. */
@@ -111,7 +112,7 @@ export class NodeAgent {
   private readonly log: Logger;
   private readonly recorder: EventRecorder | undefined;
   private readonly lease: NodeLease;
-  private informer: Informer<Pod> | undefined;
+  private podSubscription: PodSubscription | undefined;
   private cfg: NodeConfig | undefined;
   private runtimeName = '';
   private readonly workers = new Map<string, PodWorker>();
@@ -191,16 +192,14 @@ export class NodeAgent {
     this.unsubscribe = this.runtime.getContainerEvents((e) => this.onContainerEvent(e));
     await this.lease.renew();
 
-    this.informer = new Informer<Pod>(this.client, podsResource, { fieldSelector: `spec.nodeName=${this.nodeName}` }, (e) => {
-      if (!this.stopped) this.log.warn('pod watch failed', { error: e.message });
-    });
-    this.informer.addHandlers({
+    this.podSubscription = (this.options.podSource ?? ownPodSource(this.client)).subscribe(this.nodeName, {
       add: (pod) => (this.buffered ? this.buffered.set(podKey(pod), pod) : this.podAdded(pod)),
       update: (_old, pod) => (this.buffered ? this.buffered.set(podKey(pod), pod) : this.podUpdated(pod)),
       delete: (pod) => (this.buffered ? this.buffered.delete(podKey(pod)) : this.podDeleted(pod)),
+    }, (e) => {
+      if (!this.stopped) this.log.warn('pod watch failed', { error: e.message });
     });
-    this.informer.start();
-    await this.informer.synced;
+    await this.podSubscription.synced;
     if (!this.simulated && this.options.imageGC !== false) {
       const { periodMs, ...policy } = this.options.imageGC ?? {};
       const nodeRef: ObjectReference = { kind: 'Node', name: this.nodeName, uid: this.nodeName };
@@ -243,7 +242,7 @@ export class NodeAgent {
     await this.imageGC?.stop();
     await this.containerLogs?.stop();
     await this.eviction?.stop();
-    await this.informer?.stop();
+    await this.podSubscription?.stop();
     this.unsubscribe?.();
     for (const w of this.workers.values()) w.stop();
     this.statusManager.close();

@@ -1,12 +1,13 @@
 // Many simulated nodes in one process (kwok's use case: scale tests of the control plane).
-// Each node is a full NodeAgent with its own API client (its own keep-alive pool: its
-// watch holds a socket), its own SimRuntime, an unrouted address and its own pod CIDR.
+// Each node is a full NodeAgent with its own API client (its own keep-alive pool), its own
+// SimRuntime, an unrouted address and its own pod CIDR; their pods come from one shared watch.
 // Agents start a bounded number at a time so registration does not stampede the server.
 
 import { RestClient, type ClientConfig } from '../client/rest.ts';
 import { createPodObjects } from './kuberuntime/objects.ts';
 import { simNodeIP, simPodCIDR } from './addresses.ts';
 import { NodeAgent, type NodeAgentOptions } from './agent.ts';
+import { SharedPodSource } from './podsource.ts';
 import { SimRuntime, type SimRuntimeOptions } from './runtime/sim.ts';
 
 export interface SimNodesOptions extends Omit<NodeAgentOptions, 'client' | 'config' | 'nodeName' | 'zone' | 'region' | 'podCIDR' | 'nodeIP' | 'runtime'> {
@@ -33,11 +34,13 @@ export interface SimNodes {
 export async function startSimNodes(options: SimNodesOptions): Promise<SimNodes> {
   const { config, count, namePrefix = 'sim-node-', firstIndex = 0, zones, regions, sim, concurrency = 50, ...agentOptions } = options;
   const agents: NodeAgent[] = [];
-  // One Service informer and one set of object watches for all of them, as kwok shares one
-  // client among its nodes: a thousand nodes each watching every Service would cost the API
-  // server a thousand watches, and each node's pool of two sockets one of them.
+  // One Service informer, one set of object watches and one watch of bound pods for all of
+  // them, as kwok shares one client among its nodes: a thousand nodes each watching every
+  // Service, or each its own pods, would cost the API server a thousand watches (each written
+  // to alone), and each node's pool of two sockets one of them.
   const objectsClient = new RestClient({ ...config, userAgent: config.userAgent ?? `kubelet/sim (${namePrefix}*)` });
   const objects = createPodObjects(objectsClient);
+  const podSource = new SharedPodSource(objectsClient);
   for (let n = 0; n < count; n++) {
     const i = firstIndex + n;
     agents.push(new NodeAgent({
@@ -52,12 +55,14 @@ export async function startSimNodes(options: SimNodesOptions): Promise<SimNodes>
       runtime: new SimRuntime(sim),
       simulated: true,
       objects,
+      podSource,
     }));
   }
   const stop = async () => {
     await Promise.all(agents.map((a) => a.stop()));
     for (const a of agents) (a.runtime as SimRuntime).close();
     await objects.stop();
+    await podSource.stop();
     objectsClient.close();
   };
   let next = 0;
