@@ -77,7 +77,7 @@ export class EventRecorder {
       this.seen.delete(key);
       this.seen.set(key, prior);
       try {
-        await this.client.patch(events, prior.namespace, prior.name, 'merge', { count: prior.count, lastTimestamp: ts });
+        await this.client.patch(events, prior.namespace, prior.name, 'merge', { count: prior.count, lastTimestamp: ts }, { discardResponse: true });
         return;
       } catch {
         // The event expired or was deleted: write a new one.
@@ -99,7 +99,7 @@ export class EventRecorder {
       lastTimestamp: ts,
       reportingComponent: this.component,
       reportingInstance: this.host ?? '',
-    });
+    }, undefined, undefined, { discardResponse: true });
     this.seen.set(key, { name, namespace, count: 1, first: ts, at: now.getTime() });
     if (this.seen.size > MAX_REMEMBERED) this.seen.delete(this.seen.keys().next().value as string);
   }

@@ -239,8 +239,8 @@ export class RestClient {
     return this.request<ListResult<T>>('GET', withQuery(resourcePath(r, namespace), query));
   }
 
-  create<T>(r: ResourceInfo, namespace: string | undefined, obj: unknown, subresource?: string, name?: string): Promise<T> {
-    return this.request<T>('POST', resourcePath(r, namespace, name, subresource), obj);
+  create<T>(r: ResourceInfo, namespace: string | undefined, obj: unknown, subresource?: string, name?: string, opts?: { discardResponse?: boolean }): Promise<T> {
+    return this.request<T>('POST', resourcePath(r, namespace, name, subresource), obj, 'application/json', opts?.discardResponse);
   }
 
   update<T>(r: ResourceInfo, namespace: string | undefined, name: string, obj: unknown, subresource?: string): Promise<T> {

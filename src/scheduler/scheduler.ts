@@ -182,7 +182,7 @@ export class Scheduler {
           apiVersion: 'v1', kind: 'Binding',
           metadata: { name: pod.metadata?.name, namespace: pod.metadata?.namespace, uid: pod.metadata?.uid },
           target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
-        }, 'binding', pod.metadata?.name);
+        }, 'binding', pod.metadata?.name, { discardResponse: true });
       },
       deletePod: async (pod) => {
         try {
