@@ -67,12 +67,15 @@ export class SharedPodSource implements PodSource {
       this.started = true;
       this.informer.start();
     }
+    let stopped = false;
     const stop = async () => {
+      stopped = true;
       if (this.nodes.get(nodeName) === handlers) this.nodes.delete(nodeName);
       this.errorHandlers.delete(onError);
     };
     // The node's pods already cached are its first adds; later events come through the map.
     const synced = this.informer.synced.then(() => {
+      if (stopped) return;
       this.nodes.set(nodeName, handlers);
       this.errorHandlers.add(onError);
       for (const pod of this.byNode.get(nodeName)?.values() ?? []) handlers.add?.(pod);

@@ -61,4 +61,20 @@ describe('SharedPodSource', () => {
     await until('the new subscriber sees the third version', () => c.seen.includes('add on-a 3') || c.seen.includes('update on-a 3'));
     expect(a.seen).to.deep.equal(['add on-a 1', 'update on-a 2']);
   });
+
+  it('hands nothing to a node that stopped before the first list arrived', async () => {
+    const fresh = new SharedPodSource(client);
+    try {
+      const d = recorder();
+      const sub = fresh.subscribe('node-a', d.handlers, () => undefined);
+      await sub.stop();
+      await sub.synced;
+      const e = recorder();
+      await fresh.subscribe('node-a', e.handlers, () => undefined).synced;
+      expect(e.seen).to.deep.equal(['add on-a 3']);
+      expect(d.seen).to.deep.equal([]);
+    } finally {
+      await fresh.stop();
+    }
+  });
 });
