@@ -15,12 +15,19 @@ const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 const MIN_WRITE_INTERVAL_MS = 5;
 
 /**
- * The last chunk written, encoded once: watchers of the same events (a namespace's hundred
- * watchers) flush the same lines one after another in the same turn, and each after the
- * first writes the bytes already made instead of joining and encoding the lines again.
+ * The last chunk written in this turn, encoded once: watchers of the same events (a
+ * namespace's hundred watchers) flush the same lines one after another in the same turn, and
+ * each after the first writes the bytes already made instead of joining and encoding the
+ * lines again. It is let go at the end of the turn, so that a large chunk (a watch's initial
+ * events) is not kept until some later write.
  */
 let lastLines: readonly string[] = [];
 let lastChunk: Buffer | undefined;
+
+function forgetChunk(): void {
+  lastLines = [];
+  lastChunk = undefined;
+}
 
 function encodeChunk(lines: readonly string[]): Buffer {
   if (lastChunk !== undefined && lines.length === lastLines.length) {
@@ -28,6 +35,7 @@ function encodeChunk(lines: readonly string[]): Buffer {
     for (let i = 0; i < lines.length && same; i++) same = lines[i] === lastLines[i];
     if (same) return lastChunk;
   }
+  if (lastChunk === undefined) setImmediate(forgetChunk);
   lastChunk = Buffer.from(lines.length === 1 ? lines[0] : lines.join(''));
   lastLines = lines;
   return lastChunk;
