@@ -36,9 +36,11 @@ describe('SharedPodSource', () => {
     const a = recorder();
     const subA = source.subscribe('node-a', a.handlers, () => undefined);
     await subA.synced;
-    await client.create(pods, 'default', podOn('on-a', 'node-a'));
+    // on-b is bound first: the watch delivers in order, so once node-a has its pod the
+    // source has indexed on-b too and node-b's late subscription must find it.
     await client.create(pods, 'default', podOn('on-b', 'node-b'));
     await client.create(pods, 'default', podOn('unbound'));
+    await client.create(pods, 'default', podOn('on-a', 'node-a'));
     await until('node-a sees its pod', () => a.seen.includes('add on-a 1'));
 
     const b = recorder();
@@ -63,15 +65,16 @@ describe('SharedPodSource', () => {
   });
 
   it('hands nothing to a node that stopped before the first list arrived', async () => {
+    await client.create(pods, 'default', podOn('on-z', 'node-z'));
     const fresh = new SharedPodSource(client);
     try {
       const d = recorder();
-      const sub = fresh.subscribe('node-a', d.handlers, () => undefined);
+      const sub = fresh.subscribe('node-z', d.handlers, () => undefined);
       await sub.stop();
       await sub.synced;
       const e = recorder();
-      await fresh.subscribe('node-a', e.handlers, () => undefined).synced;
-      expect(e.seen).to.deep.equal(['add on-a 3']);
+      await fresh.subscribe('node-z', e.handlers, () => undefined).synced;
+      expect(e.seen).to.deep.equal(['add on-z 1']);
       expect(d.seen).to.deep.equal([]);
     } finally {
       await fresh.stop();
