@@ -15,11 +15,12 @@ const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 const MIN_WRITE_INTERVAL_MS = 5;
 
 /**
- * The last chunk written in this turn, encoded once: watchers of the same events (a
- * namespace's hundred watchers) flush the same lines one after another in the same turn, and
- * each after the first writes the bytes already made instead of joining and encoding the
- * lines again. It is let go at the end of the turn, so that a large chunk (a watch's initial
- * events) is not kept until some later write.
+ * The last chunk written in this turn, encoded once and framed for chunked transfer coding
+ * (its size line and trailing CRLF included): watchers of the same events (a namespace's
+ * hundred watchers) flush the same lines one after another in the same turn, and each after
+ * the first writes the bytes already made instead of joining and encoding the lines again.
+ * It is let go at the end of the turn, so that a large chunk (a watch's initial events) is
+ * not kept until some later write.
  */
 let lastLines: readonly string[] = [];
 let lastChunk: Buffer | undefined;
@@ -29,6 +30,8 @@ function forgetChunk(): void {
   lastChunk = undefined;
 }
 
+const CRLF = 0x0d0a;
+
 function encodeChunk(lines: readonly string[]): Buffer {
   if (lastChunk !== undefined && lines.length === lastLines.length) {
     let same = true;
@@ -36,9 +39,16 @@ function encodeChunk(lines: readonly string[]): Buffer {
     if (same) return lastChunk;
   }
   if (lastChunk === undefined) setImmediate(forgetChunk);
-  lastChunk = Buffer.from(lines.length === 1 ? lines[0] : lines.join(''));
+  const data = lines.length === 1 ? lines[0] : lines.join('');
+  const size = Buffer.byteLength(data);
+  const head = `${size.toString(16)}\r\n`;
+  const chunk = Buffer.allocUnsafe(head.length + size + 2);
+  chunk.write(head, 0, 'latin1');
+  chunk.write(data, head.length, 'utf8');
+  chunk.writeUInt16BE(CRLF, head.length + size);
+  lastChunk = chunk;
   lastLines = lines;
-  return lastChunk;
+  return chunk;
 }
 
 export interface WatchStreamOptions {
@@ -114,7 +124,14 @@ export class WatchStream implements WatchSink {
     this.lastWrite = performance.now();
     const lines = this.buffered;
     this.buffered = [];
-    this.res.write(encodeChunk(lines));
+    const chunk = encodeChunk(lines);
+    // Once the response has its socket (it has unless it waits behind a pipelined one), the
+    // framed chunk goes to the socket as it is: one buffer, so TLS encrypts it in place,
+    // where the response's own write would send size line, data and CRLF as three pieces
+    // (joined again by a copy before encryption) through a cork until the next tick.
+    const socket = this.res.socket;
+    if (socket !== null) socket.write(chunk);
+    else this.res.write(chunk.subarray(chunk.indexOf(0x0a) + 1, chunk.length - 2)); // the data alone: the response frames it
     if (this.res.writableLength > MAX_BUFFERED_BYTES) {
       this.res.destroy();
       this.close();
